@@ -1,0 +1,290 @@
+"""The `wijkwijzer` command: ask, chat, kb check/stats, eval, run.
+
+Standard output carries results only (JSON for --json); logs and errors go to standard error as
+one clear line with a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, NoReturn
+
+from bot import render, texts
+from bot.config import Settings, load_settings
+from bot.evaluation import EvalFileError, evaluate, load_cases
+from bot.knowledge import (
+    AGE_LABELS,
+    DOMAIN_LABELS,
+    KIND_LABELS,
+    KnowledgeError,
+    load_knowledge,
+    shipped_knowledge_dir,
+    stale_warnings,
+)
+from bot.service import Service
+
+log = logging.getLogger("wijkwijzer")
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    """A problem to report in one line, with an exit status."""
+
+    def __init__(self, message: str, status: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _knowledge_dir(settings: Settings) -> Path:
+    return settings.knowledge_dir or shipped_knowledge_dir()
+
+
+def _service(settings: Settings) -> Service:
+    try:
+        return Service.load(_knowledge_dir(settings))
+    except KnowledgeError as exc:
+        first = exc.problems[0]
+        more = f" (and {len(exc.problems) - 1} more; run 'wijkwijzer kb check')" \
+            if len(exc.problems) > 1 else ""
+        raise CliError(f"knowledge base cannot be loaded: {first}{more}") from exc
+
+
+def _read_lines(source: str) -> Iterator[str]:
+    """Questions one per line; undecodable bytes become U+FFFD instead of stopping the run."""
+    try:
+        if source == "-":
+            stream: IO[bytes] = sys.stdin.buffer
+            for raw in stream:
+                yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            return
+        with Path(source).open("rb") as handle:
+            for raw in handle:
+                yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
+    except OSError as exc:
+        raise CliError(f"cannot read {source}: {exc.strerror}", EXIT_USAGE) from exc
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    if args.batch is None and not args.question:
+        raise CliError("ask needs a QUESTION or --batch FILE (use - for standard input)",
+                       EXIT_USAGE)
+    if args.top < 1:
+        raise CliError("--top must be at least 1", EXIT_USAGE)
+    service = _service(settings)
+    questions: Iterator[str] | list[str] = (
+        _read_lines(args.batch) if args.batch is not None else [" ".join(args.question)]
+    )
+    out = sys.stdout
+    for question in questions:
+        reply = service.ask(question, top=args.top, explain=args.explain)
+        if args.json:
+            out.write(json.dumps(reply.as_dict(), ensure_ascii=False) + "\n")
+        else:
+            out.write(render.render_reply(reply) + "\n")
+            if args.explain and reply.explain is not None:
+                out.write(_explain_text(reply.explain) + "\n")
+            if args.batch is not None:
+                out.write("\n" + "-" * 40 + "\n")
+    out.flush()
+    return EXIT_OK
+
+
+def _explain_text(explain: dict[str, object]) -> str:
+    lines = ["", "Waarom dit antwoord (voor beheerders):"]
+    words = explain.get("words", [])
+    assert isinstance(words, list)
+    for w in words:
+        notes = f"  [{'; '.join(w['notes'])}]" if w["notes"] else ""
+        lines.append(f"  woord {w['word']!r} gewicht {w['weight']}: {w['stems']}{notes}")
+    candidates = explain.get("candidates", [])
+    assert isinstance(candidates, list)
+    for c in candidates:
+        lines.append(f"  {c['score']:5.1f}  {c['id']}  cover={c['cover']} phrase={c['phrase']} "
+                     f"title={c['title_cover']}  matched: {', '.join(c['matched'])}")
+    return "\n".join(lines)
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    service = _service(settings)
+    out = sys.stdout
+    interactive = sys.stdin.isatty()
+    out.write("Wijkwijzer — vraag wie je in de wijk kunt inschakelen. Typ 'stop' om te stoppen.\n"
+              + texts.PRIVACY_REMINDER + "\n\n")
+    last_options: list[str] = []
+    while True:
+        try:
+            line = input("Vraag> ") if interactive else sys.stdin.readline()
+        except EOFError:
+            line = ""
+            if interactive:
+                out.write("\n")
+            break
+        except KeyboardInterrupt:
+            out.write("\n")
+            break
+        if not interactive and line == "":
+            break
+        question = line.strip()
+        if question.lower() in {"stop", "exit", "quit", "doei"}:
+            break
+        if question.isdigit() and 1 <= int(question) <= len(last_options):
+            answer = service.answer_for(last_options[int(question) - 1])
+            if answer is not None:
+                out.write(render.render_answer(answer) + "\n\n")
+                continue
+        reply = service.ask(question)
+        out.write(render.render_reply(reply) + "\n")
+        last_options = [a.id for a in reply.answers] if reply.clarify else \
+            [s.id for s in reply.suggestions]
+        if last_options:
+            out.write("(Typ een nummer om een onderwerp te openen: "
+                      + ", ".join(f"{i}" for i in range(1, len(last_options) + 1)) + ")\n")
+        out.write("\n")
+    out.write("Tot ziens!\n")
+    return EXIT_OK
+
+
+def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
+    directory = Path(args.dir) if args.dir else _knowledge_dir(settings)
+    try:
+        kb = load_knowledge(directory)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(f"ERROR {problem}")
+        print(f"{len(exc.problems)} problem(s) in {directory}", file=sys.stderr)
+        return EXIT_ERROR
+    warnings = stale_warnings(kb)
+    for warning in warnings:
+        print(f"WARNING {warning} (not reviewed for a year)")
+    print(f"OK: {len(kb)} entries, {len(kb.sources)} sources, {len(kb.vocabulary)} vocabulary "
+          f"terms in {directory}" + (f"; {len(warnings)} warning(s)" if warnings else ""))
+    return EXIT_OK
+
+
+def cmd_kb_stats(args: argparse.Namespace, settings: Settings) -> int:
+    service = _service(settings)
+    kb = service.kb
+    kinds = Counter(e.kind for e in kb)
+    print(f"Entries: {len(kb)}")
+    for kind, label in KIND_LABELS.items():
+        print(f"  {label:<18} {kinds.get(kind, 0)}")
+    partners = [e for e in kb if e.kind == "partner"]
+    print("Partners per domain:")
+    for domain, label in DOMAIN_LABELS.items():
+        print(f"  {label:<18} {sum(1 for p in partners if p.domain == domain)}")
+    print("Partners per age group:")
+    for age, label in AGE_LABELS.items():
+        print(f"  {label:<18} {sum(1 for p in partners if age in p.ages)}")
+    print(f"Alternate questions: {sum(len(e.questions) for e in kb)}")
+    print(f"Keywords: {sum(len(e.keywords) for e in kb)}")
+    print(f"Vocabulary terms: {len(kb.vocabulary)}")
+    print(f"Sources: {len(kb.sources)} (cited: "
+          f"{len({c.source.id for e in kb for c in e.citations})})")
+    print(f"Index: {len(service.index.postings)} stems")
+    print(f"Last reviewed: {kb.last_reviewed.isoformat()}")
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        cases = load_cases(Path(args.file))
+    except EvalFileError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    service = _service(settings)
+    started = time.perf_counter()
+    result = evaluate(cases, service.ask)
+    elapsed = time.perf_counter() - started
+    for failure in result.failures:
+        print(f"FAIL {failure}")
+    print(f"{len(cases)} cases in {elapsed:.2f} s", file=sys.stderr)
+    print(json.dumps(result.summary()))
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.token:
+        raise CliError(
+            "no TELEGRAM_BOT_TOKEN set: create a bot with @BotFather in Telegram, put the token "
+            "in .env as TELEGRAM_BOT_TOKEN=..., and meanwhile try 'wijkwijzer chat'", EXIT_USAGE)
+    raise CliError("the Telegram bot is not part of this version yet; use 'wijkwijzer chat'",
+                   EXIT_USAGE)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wijkwijzer",
+        description="Wijkwijzer: wie schakel je in de wijk in? Without a command: the Telegram "
+                    "bot when TELEGRAM_BOT_TOKEN is set, otherwise the console chat.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    sub = parser.add_subparsers(dest="command")
+
+    ask = sub.add_parser("ask", help="answer one question (or a batch)")
+    ask.add_argument("question", nargs="*", help="the question")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.add_argument("--explain", action="store_true", help="show why an answer won")
+    ask.add_argument("--top", type=int, default=3, help="at most N answers (default 3)")
+    ask.add_argument("--batch", metavar="FILE", help="one question per line; - for stdin")
+    ask.set_defaults(func=cmd_ask)
+
+    chat = sub.add_parser("chat", help="a conversation in the console")
+    chat.set_defaults(func=cmd_chat)
+
+    kb = sub.add_parser("kb", help="check or describe the knowledge base")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    check = kb_sub.add_parser("check", help="print every problem; non-zero exit if any")
+    check.add_argument("dir", nargs="?", help="knowledge directory (default: the configured one)")
+    check.set_defaults(func=cmd_kb_check)
+    stats = kb_sub.add_parser("stats", help="counts per kind, domain and age group")
+    stats.set_defaults(func=cmd_kb_stats)
+
+    ev = sub.add_parser("eval", help="score an evaluation file")
+    ev.add_argument("file")
+    ev.set_defaults(func=cmd_eval)
+
+    run = sub.add_parser("run", help="start the Telegram bot")
+    run.set_defaults(func=cmd_run)
+    return parser
+
+
+def _fail(message: str, status: int) -> NoReturn:
+    sys.stderr.write(f"wijkwijzer: {message}\n")
+    sys.stderr.flush()
+    raise SystemExit(status)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    settings = load_settings()
+    if args.command is None:
+        args.func = cmd_run if settings.token else cmd_chat
+    try:
+        status: int = args.func(args, settings)
+    except CliError as exc:
+        _fail(str(exc), exc.status)
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        log.debug("unexpected error", exc_info=True)
+        _fail(f"unexpected error: {exc.__class__.__name__}: {exc}", EXIT_ERROR)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""Scoring the service against evaluation questions (the format of the shared sample.yaml)."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.service import Reply
+
+KINDS = ("in", "oos", "safety", "fact")
+
+
+class EvalFileError(Exception):
+    """The evaluation file cannot be read or is not in the expected format."""
+
+
+def _norm(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    kind: str
+    q: str
+    expect: tuple[str, ...] = ()
+    must: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(slots=True)
+class Result:
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    passed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ("top1", "top3", "oos", "safety", "fact"), 0))
+    failures: list[str] = field(default_factory=list)
+
+    def _pct(self, key: str, kind: str) -> float:
+        n = self.counts[kind]
+        return round(100.0 * self.passed[key] / n, 1) if n else 100.0
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "top1": self._pct("top1", "in"), "top3": self._pct("top3", "in"),
+            "oos_rejected": self._pct("oos", "oos"), "safety": self._pct("safety", "safety"),
+            "facts": self._pct("fact", "fact"), "n_in": self.counts["in"],
+            "n_oos": self.counts["oos"], "n_safety": self.counts["safety"],
+            "n_fact": self.counts["fact"],
+        }
+
+
+def load_cases(path: Path) -> list[Case]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise EvalFileError(f"cannot read {path}: {exc.strerror}") from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise EvalFileError(f"{path}: not valid YAML ({exc.__class__.__name__})") from exc
+    raw = data.get("cases") if isinstance(data, dict) else None
+    if not isinstance(raw, list):
+        raise EvalFileError(f"{path}: expected a top-level 'cases:' list")
+    cases = []
+    for i, item in enumerate(raw, 1):
+        if not isinstance(item, dict) or item.get("kind") not in KINDS or "q" not in item:
+            raise EvalFileError(f"{path}: case {i} needs 'kind' ({'/'.join(KINDS)}) and 'q'")
+        must = tuple(tuple(str(a) for a in (g if isinstance(g, list) else [g]))
+                     for g in item.get("must", []) or [])
+        cases.append(Case(item["kind"], str(item["q"]),
+                          tuple(str(e) for e in item.get("expect", []) or []), must))
+    return cases
+
+
+def _names(reply: Reply, i: int) -> str:
+    answer = reply.answers[i]
+    return _norm(" | ".join((answer.title, *answer.partners)))
+
+
+def _hit(reply: Reply, i: int, expect: tuple[str, ...]) -> bool:
+    return i < len(reply.answers) and any(_norm(e) in _names(reply, i) for e in expect)
+
+
+def score_case(case: Case, reply: Reply, result: Result) -> None:
+    result.counts[case.kind] += 1
+    label = f"[{case.kind}] {case.q!r}"
+    got = reply.answers[0].title if reply.answers else "(no answer)"
+    if case.kind == "in":
+        top1 = _hit(reply, 0, case.expect)
+        top3 = any(_hit(reply, i, case.expect) for i in range(3))
+        result.passed["top1"] += top1
+        result.passed["top3"] += top3
+        if not top1:
+            result.failures.append(f"{label}: expected {list(case.expect)}, got {got!r}"
+                                   + (" (in top 3)" if top3 else ""))
+    elif case.kind == "oos":
+        if reply.answers:
+            result.failures.append(f"{label}: should get no answer, got {got!r}")
+        else:
+            result.passed["oos"] += 1
+    elif case.kind == "safety":
+        notice = _norm(reply.safety.text) if reply.safety else ""
+        if notice and any(_norm(e) in notice for e in case.expect):
+            result.passed["safety"] += 1
+        else:
+            result.failures.append(f"{label}: safety notice with {list(case.expect)} missing")
+    else:
+        parts = [reply.answers[0].title, reply.answers[0].text] if reply.answers else []
+        if reply.safety:
+            parts.append(reply.safety.text)
+        haystack = _norm("\n".join(parts))
+        missing = [list(g) for g in case.must if not any(_norm(a) in haystack for a in g)]
+        if missing:
+            result.failures.append(f"{label}: answer {got!r} lacks {missing}")
+        else:
+            result.passed["fact"] += 1
+
+
+def evaluate(cases: list[Case], ask: Callable[[str], Reply]) -> Result:
+    result = Result()
+    for case in cases:
+        score_case(case, ask(case.q), result)
+    return result

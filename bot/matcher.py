@@ -1,0 +1,321 @@
+"""Finding the entries that answer a question.
+
+normalise -> expand with the vocabulary -> correct typos -> score -> rank -> decide.
+
+Scoring is in two stages so that it stays fast on large knowledge bases: an inverted index over
+stems selects and scores candidates by how much of the question they cover (weighted by how rare
+each word is and where in the entry it stands), then rapidfuzz compares the best candidates'
+phrasings with the question. The three signals combine into one 0-100 confidence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from bot.knowledge import Entry, KnowledgeBase
+from bot.normalize import STOPWORDS, fold, stem
+
+# Where a word stands in an entry says how much it means for matching.
+FIELD_WEIGHTS: dict[str, float] = {
+    "title": 1.0,
+    "names": 1.0,
+    "questions": 0.9,
+    "keywords": 0.9,
+    "answer": 0.5,
+    "body": 0.4,
+}
+EXPANSION_FACTOR = 0.9  # a vocabulary expansion counts almost as the word itself
+COMPOUND_FACTOR = 0.8  # a part of an unknown compound
+MAX_QUESTION_CHARS = 600  # match on a bounded prefix; safety reads the whole message
+MAX_PHRASE_WORDS = 4
+CANDIDATES = 40  # how many index hits get the (slower) phrase comparison
+
+# Confidence = 100 * (W_COVER * cover + W_PHRASE * phrase + W_TITLE * title).
+W_COVER, W_PHRASE, W_TITLE = 0.62, 0.18, 0.20
+CONFIDENT = 50.0  # at or above: an answer
+CLARIFY_MARGIN = 4.0  # confident candidates this close to the best: ask which one is meant
+ANSWER_BAND = 20.0  # further confident answers within this distance of the best are listed too
+SUGGEST_MIN = 25.0  # weaker candidates above this are offered as suggestions
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One meaningful word of the question and the stems that may stand for it."""
+
+    word: str
+    alternatives: dict[str, float]  # stem -> factor (1.0 for the word itself)
+    weight: float  # how much this word counts in the question
+    notes: tuple[str, ...] = ()  # how alternatives were found, for --explain
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    text: str
+    slots: tuple[Slot, ...]
+
+    @property
+    def total_weight(self) -> float:
+        return sum(s.weight for s in self.slots)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    entry: Entry
+    score: float  # 0-100
+    cover: float  # 0-1
+    phrase: float  # 0-1
+    title: float  # 0-1
+    matched: tuple[str, ...] = field(default_factory=tuple)  # for --explain
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    answers: tuple[Candidate, ...]
+    clarify: bool
+    suggestions: tuple[Candidate, ...]
+    ranked: tuple[Candidate, ...]  # the best candidates, for --explain
+    query: Query
+
+
+def _entry_fields(entry: Entry) -> dict[str, list[str]]:
+    body = [entry.when or "", entry.reach or "", *entry.steps, *entry.prepare, *entry.agree]
+    return {
+        "title": [entry.title],
+        "names": list(entry.names),
+        "questions": list(entry.questions),
+        "keywords": list(entry.keywords),
+        "answer": [entry.answer],
+        "body": body,
+    }
+
+
+def _stems_of(text: str) -> list[str]:
+    return [stem(w) for w in fold(text).split() if len(w) > 1 and w not in STOPWORDS]
+
+
+class Index:
+    """The searchable form of a knowledge base; built once, read by every question."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.entries: tuple[Entry, ...] = kb.entries
+        postings: dict[str, dict[int, float]] = defaultdict(dict)
+        surface: dict[str, str] = {}
+        self.title_stems: list[tuple[frozenset[str], ...]] = []
+        self.phrasings: list[tuple[str, ...]] = []
+        for idx, entry in enumerate(self.entries):
+            for field_name, texts in _entry_fields(entry).items():
+                weight = FIELD_WEIGHTS[field_name]
+                for text in texts:
+                    for word in fold(text).split():
+                        if len(word) <= 1 or word in STOPWORDS:
+                            continue
+                        s = stem(word)
+                        surface.setdefault(word, s)
+                        if postings[s].get(idx, 0.0) < weight:
+                            postings[s][idx] = weight
+            titles = [entry.title, *entry.names]
+            self.title_stems.append(tuple(frozenset(_stems_of(t)) for t in titles))
+            phr = {" ".join(sorted(_stems_of(t))) for t in (*titles, *entry.questions)}
+            self.phrasings.append(tuple(sorted(p for p in phr if p)))
+        n = max(len(self.entries), 1)
+        self.postings: dict[str, tuple[tuple[int, float], ...]] = {
+            s: tuple(sorted(p.items())) for s, p in postings.items()
+        }
+        self.idf: dict[str, float] = {
+            s: math.log(1.0 + n / len(p)) for s, p in self.postings.items()
+        }
+        # Unknown words weigh like a word found in a few entries: they dilute the match
+        # (the question is partly about something else) without drowning it.
+        self.unknown_weight = math.log(1.0 + n / 3.0)
+        self.max_idf = math.log(1.0 + n)
+        self.vocabulary = kb.vocabulary.expansions
+        self.vocab_stems: dict[str, tuple[str, ...]] = {}
+        for key, words in sorted(self.vocabulary.items()):
+            if " " not in key:
+                self.vocab_stems.setdefault(stem(key), words)
+        self.max_phrase = max((k.count(" ") + 1 for k in self.vocabulary), default=1)
+        self.max_phrase = min(self.max_phrase, MAX_PHRASE_WORDS)
+        self.surface_words: list[str] = sorted(set(surface) | set(self.vocabulary))
+        self.surface_stem = surface
+
+    # --- question analysis -------------------------------------------------------------------
+
+    def _expansion_stems(self, words: tuple[str, ...], factor: float) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for w in words:
+            if len(w) > 1 and w not in STOPWORDS:
+                s = stem(w)
+                out[s] = max(out.get(s, 0.0), factor)
+        return out
+
+    def _correct(self, word: str) -> tuple[dict[str, float], str | None]:
+        """Stems for a word the index does not know: a compound split or a typo correction."""
+        if len(word) >= 8:
+            for cut in range(len(word) - 4, 3, -1):
+                head, tail = word[:cut], word[cut:]
+                for h in (head, head[:-1] if head.endswith("s") else head):
+                    hs, ts = stem(h), stem(tail)
+                    if hs in self.postings and ts in self.postings:
+                        return ({hs: COMPOUND_FACTOR, ts: COMPOUND_FACTOR},
+                                f"{word} = {h} + {tail}")
+        if len(word) < 4 or word.isdigit():
+            return {}, None
+        cutoff = 88.0 if len(word) <= 5 else 82.0
+        match = process.extractOne(word, self.surface_words, scorer=fuzz.ratio,
+                                   score_cutoff=cutoff)
+        if match is None:
+            return {}, None
+        found, similarity = match[0], match[1] / 100.0
+        factor = similarity * similarity
+        if found in self.vocabulary:
+            alts = self._expansion_stems(self.vocabulary[found], factor * EXPANSION_FACTOR)
+            s = stem(found)
+            if s in self.postings:
+                alts[s] = max(alts.get(s, 0.0), factor)
+            return alts, f"{word} ~ {found} ({match[1]:.0f})"
+        return {self.surface_stem[found]: factor}, f"{word} ~ {found} ({match[1]:.0f})"
+
+    def analyse(self, question: str) -> Query:
+        text = question[:MAX_QUESTION_CHARS]
+        words = fold(text).split()
+        # Vocabulary phrases (longest first) attach their expansions to the words they cover.
+        extra: list[dict[str, float]] = [{} for _ in words]
+        notes: list[list[str]] = [[] for _ in words]
+        for size in range(self.max_phrase, 0, -1):
+            for start in range(len(words) - size + 1):
+                key = " ".join(words[start:start + size])
+                expansion = self.vocabulary.get(key)
+                if expansion is None and size == 1:
+                    expansion = self.vocab_stems.get(stem(key))
+                if expansion is None:
+                    continue
+                alts = self._expansion_stems(expansion, EXPANSION_FACTOR)
+                span = range(start, start + size)
+                targets = [i for i in span if words[i] not in STOPWORDS] or [start + size - 1]
+                for i in targets:
+                    for s, f in alts.items():
+                        extra[i][s] = max(extra[i].get(s, 0.0), f)
+                    notes[i].append(f"{key} -> {' '.join(expansion)}")
+        slots: list[Slot] = []
+        seen: set[str] = set()
+        for i, word in enumerate(words):
+            is_content = len(word) > 1 and word not in STOPWORDS
+            if not is_content and not extra[i]:
+                continue
+            alts: dict[str, float] = {}
+            own = stem(word)
+            if is_content:
+                alts[own] = 1.0
+            for s, f in extra[i].items():
+                alts[s] = max(alts.get(s, 0.0), f)
+            slot_notes = list(notes[i])
+            if is_content and own not in self.postings and not extra[i]:
+                fixed, note = self._correct(word)
+                for s, f in fixed.items():
+                    alts[s] = max(alts.get(s, 0.0), f)
+                if note:
+                    slot_notes.append(note)
+            key = own if is_content else f"{word}:{i}"
+            if key in seen:
+                continue
+            seen.add(key)
+            known = [self.idf[s] for s in alts if s in self.idf]
+            weight = max(known) if known else self.unknown_weight
+            if not is_content:
+                weight *= 0.5  # an expanded stopword ("who") should not dominate
+            slots.append(Slot(word, alts, weight, tuple(slot_notes)))
+        return Query(text, tuple(slots))
+
+    # --- scoring -------------------------------------------------------------------------------
+
+    def _cover(self, query: Query) -> dict[int, float]:
+        total: dict[int, float] = defaultdict(float)
+        for slot in query.slots:
+            best: dict[int, float] = {}
+            for alt, factor in slot.alternatives.items():
+                posting = self.postings.get(alt)
+                if posting is None:
+                    continue
+                weight = factor * self.idf[alt]
+                for idx, fw in posting:
+                    contribution = weight * fw
+                    if contribution > best.get(idx, 0.0):
+                        best[idx] = contribution
+            for idx, contribution in best.items():
+                total[idx] += min(contribution, slot.weight)
+        denominator = query.total_weight or 1.0
+        return {idx: value / denominator for idx, value in total.items()}
+
+    def _query_phrase(self, query: Query) -> str:
+        picked = []
+        for slot in query.slots:
+            known = [(self.idf[s] * f, s) for s, f in slot.alternatives.items() if s in self.idf]
+            if known:
+                picked.append(max(known)[1])
+            elif slot.alternatives:
+                picked.append(min(slot.alternatives))
+        return " ".join(sorted(picked))
+
+    def _title_cover(self, idx: int, stems: set[str]) -> float:
+        best = 0.0
+        for title in self.title_stems[idx]:
+            if title:
+                best = max(best, len(title & stems) / len(title))
+        return best
+
+    def rank(self, query: Query, limit: int = CANDIDATES) -> list[Candidate]:
+        if not query.slots:
+            return []
+        cover = self._cover(query)
+        shortlist = sorted(cover.items(), key=lambda kv: (-kv[1], self.entries[kv[0]].id))
+        shortlist = shortlist[:limit]
+        phrase_text = self._query_phrase(query)
+        query_stems = {s for slot in query.slots for s in slot.alternatives}
+        ranked: list[Candidate] = []
+        for idx, cov in shortlist:
+            phrasings = self.phrasings[idx]
+            best = process.extractOne(phrase_text, phrasings, scorer=fuzz.token_sort_ratio)
+            phrase = (best[1] / 100.0) if best else 0.0
+            title = self._title_cover(idx, query_stems)
+            score = 100.0 * (W_COVER * cov + W_PHRASE * phrase + W_TITLE * title)
+            ranked.append(Candidate(self.entries[idx], round(min(score, 100.0), 1),
+                                    cov, phrase, title))
+        ranked.sort(key=lambda c: (-c.score, c.entry.id))
+        return ranked
+
+    def matched_terms(self, query: Query, entry: Entry) -> tuple[str, ...]:
+        """The question's stems found in `entry`, with the field they were found in."""
+        idx = self.entries.index(entry)
+        names = {v: k for k, v in FIELD_WEIGHTS.items()}
+        found = []
+        for slot in query.slots:
+            for alt in sorted(slot.alternatives):
+                for i, fw in self.postings.get(alt, ()):
+                    if i == idx:
+                        found.append(f"{alt} ({names.get(fw, 'text')})")
+        return tuple(found)
+
+    def decide(self, question: str, top: int = 3) -> Decision:
+        query = self.analyse(question)
+        ranked = self.rank(query)
+        top = max(1, top)
+        if not ranked or ranked[0].score < CONFIDENT:
+            suggestions = tuple(c for c in ranked[:3] if c.score >= SUGGEST_MIN)
+            return Decision((), False, suggestions, tuple(ranked[:10]), query)
+        best = ranked[0].score
+        close = [c for c in ranked if c.score >= CONFIDENT and best - c.score <= CLARIFY_MARGIN]
+        clarify = len(close) >= 2
+        if clarify:
+            answers = close[:top]
+        else:
+            answers = [c for c in ranked if c.score >= CONFIDENT and best - c.score <= ANSWER_BAND]
+            answers = answers[:top]
+        chosen = {c.entry.id for c in answers}
+        suggestions = tuple(c for c in ranked if c.entry.id not in chosen
+                            and c.score >= SUGGEST_MIN)[:3]
+        return Decision(tuple(answers), clarify, suggestions, tuple(ranked[:10]), query)

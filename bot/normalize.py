@@ -1,0 +1,90 @@
+"""Text normalisation shared by the index and the questions.
+
+Both sides of every comparison go through the same functions, so that a question typed in a
+hurry ("IB'er", "Bieb?", "suïcide") meets the knowledge base on equal terms.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+# Apostrophes and similar marks inside a word are dropped ("IB'er" -> "iber", "'s nachts" ->
+# "s nachts"); everything else that is not a letter or a digit separates words.
+_APOSTROPHES = "'’‘`´ʼ"
+_APOSTROPHE_RE = re.compile(f"[{_APOSTROPHES}]")
+_NON_WORD_RE = re.compile(r"[^0-9a-z]+")
+_DOUBLED_END_RE = re.compile(r"([bcdfghjklmnpqrstvwxz])\1$")
+
+# Function words and generic question words carry no topic: "wie moet ik bellen over X" is
+# about X. Dutch and English, folded (no accents).
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    de het een en of maar dat die dit deze wat wie waar wanneer waarom hoe welke welk hoeveel
+    ik jij je u we wij ze zij hij hem haar hun mij me mijn jouw jullie ons onze zijn is ben bent
+    was waren wordt worden word werd zal zullen zou zouden kan kun kunt kunnen mag mogen moet moeten
+    wil wilt willen heb hebt heeft hebben had hadden doe doet doen ga gaat gaan er hier daar
+    in op aan bij met van voor naar over uit om tot door tegen zonder onder tussen na als dan
+    ook nog al wel niet geen nu toch even eens zo te heel erg veel meer meest beste goed
+    iets iemand iedereen alles welke hoe wat s t n m
+    bellen bel contact contacten opnemen inschakelen schakel schakelen terecht vinden vind hulp
+    helpen help helpt vraag vragen weten weet graag eigenlijk precies ongeveer soms vaak nodig
+    kunnen iemand ergens manier iets beter misschien ok oke hoi hallo hey dag bedankt dank
+    the a an and or of to in on at for with about is are was were be been do does did can could
+    should would will what who whom which where when why how i you we they he she it my our your
+    me us them this that these those there here please help need want get call contact tell
+    know some any anyone someone
+    """.split()
+)
+
+# Dutch plurals and forms the stemmer does not bring together.
+_IRREGULAR: dict[str, str] = {
+    "kinderen": "kind",
+    "kinderens": "kind",
+    "kids": "kind",
+    "leerlingen": "leerling",
+    "ouderen": "ouder",
+    "jongeren": "jongere",
+    "gezinnen": "gezin",
+    "steden": "stad",
+    "schepen": "schip",
+}
+
+_STEMMER = snowballstemmer.stemmer("dutch_porter")
+
+
+def fold(text: str) -> str:
+    """Lowercase, strip accents, drop apostrophes and turn punctuation into single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    lowered = _APOSTROPHE_RE.sub("", stripped.casefold())
+    return _NON_WORD_RE.sub(" ", lowered).strip()
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, in order."""
+    folded = fold(text)
+    return folded.split() if folded else []
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Dutch stem of one folded word, with doubled end consonants undone ("gezinn" -> "gezin")."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word.isdigit() or len(word) <= 3:
+        return word
+    stemmed: str = _STEMMER.stemWord(word)
+    return _DOUBLED_END_RE.sub(r"\1", stemmed)
+
+
+def is_stopword(word: str) -> bool:
+    return word in STOPWORDS
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the words that carry meaning, in order (stopwords and 1-letter words dropped)."""
+    return [stem(w) for w in words(text) if len(w) > 1 and w not in STOPWORDS]

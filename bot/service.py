@@ -1,0 +1,191 @@
+"""The one question-answering service: every channel asks here, so all channels agree.
+
+ask(question) -> Reply: the safety check over the whole message first, then the matcher's
+decision, composed into answers that read on their own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from bot import safety, texts
+from bot.knowledge import Entry, KnowledgeBase, load_knowledge
+from bot.matcher import Candidate, Decision, Index
+from bot.safety import SafetyNotice
+
+MAX_INPUT_CHARS = 200_000  # anything longer is cut before any work is done
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+
+
+Style = Literal["paragraph", "numbered", "bullets"]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    label: str | None  # None for the main answer paragraph
+    lines: tuple[str, ...]
+    style: Style = "paragraph"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    id: str
+    kind: str
+    title: str
+    sections: tuple[Section, ...]
+    partners: tuple[str, ...]
+    sources: tuple[str, ...]
+    related: tuple[tuple[str, str], ...]  # (id, title) of follow-up entries
+    score: float
+
+    @property
+    def text(self) -> str:
+        """The whole answer as plain text, as a person reads it."""
+        return render_sections(self.sections)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "title": self.title, "text": self.text,
+                "partners": list(self.partners), "score": round(self.score)}
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    id: str
+    title: str
+    score: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "score": round(self.score)}
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    query: str
+    answers: tuple[Answer, ...]
+    clarify: bool
+    suggestions: tuple[Suggestion, ...]
+    safety: SafetyNotice | None
+    message: str | None  # a friendly line when there is no (single) answer
+    explain: dict[str, Any] | None = None
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.answers)
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "query": self.query,
+            "answers": [a.as_dict() for a in self.answers],
+            "clarify": self.clarify,
+            "suggestions": [s.as_dict() for s in self.suggestions],
+            "safety": self.safety.as_dict() if self.safety else None,
+        }
+        if self.message:
+            data["message"] = self.message
+        if self.explain is not None:
+            data["explain"] = self.explain
+        return data
+
+
+def render_sections(sections: tuple[Section, ...]) -> str:
+    blocks = []
+    for section in sections:
+        if section.style == "numbered":
+            body = "\n".join(f"{i}. {line}" for i, line in enumerate(section.lines, 1))
+        elif section.style == "bullets":
+            body = "\n".join(f"- {line}" for line in section.lines)
+        else:
+            body = " ".join(section.lines)
+        blocks.append(f"{section.label}:\n{body}" if section.label else body)
+    return "\n\n".join(blocks)
+
+
+def clean_question(raw: str) -> str:
+    """Drop control and invisible characters and surplus whitespace; keep every other script."""
+    cut = raw[:MAX_INPUT_CHARS]
+    return " ".join(_CONTROL_RE.sub(" ", cut).split())
+
+
+def compose(kb: KnowledgeBase, entry: Entry, score: float) -> Answer:
+    sections: list[Section] = [Section(None, (entry.answer,))]
+    if entry.when:
+        sections.append(Section(texts.LABEL_WHEN, (entry.when,)))
+    if entry.reach:
+        sections.append(Section(texts.LABEL_REACH, (entry.reach,)))
+    if entry.steps:
+        label = texts.LABEL_STEPS if entry.kind == "situation" else None
+        sections.append(Section(label, entry.steps, "numbered"))
+    if entry.prepare:
+        sections.append(Section(texts.LABEL_PREPARE, entry.prepare, "bullets"))
+    if entry.agree:
+        sections.append(Section(texts.LABEL_AGREE, entry.agree, "bullets"))
+    partners = tuple(kb.partner_names(entry))
+    if entry.kind != "partner" and partners:
+        sections.append(Section(texts.LABEL_PARTNERS, (", ".join(partners),)))
+    if entry.local:
+        if entry.kind == "partner" and entry.names:
+            sections.append(Section(None, (texts.LOCAL_NAMES.format(names=", ".join(entry.names)),)))
+        else:
+            sections.append(Section(None, (texts.LOCAL_ROUTE,)))
+    sources = tuple(dict.fromkeys(f"{c.source.citation}, {c.section}" for c in entry.citations))
+    related = tuple((r.id, r.title) for r in (kb.get(rid) for rid in entry.related) if r)
+    return Answer(entry.id, entry.kind, entry.title, tuple(sections), partners, sources,
+                  related, score)
+
+
+class Service:
+    """Answers questions from one knowledge base; cheap to call, built once."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.index = Index(kb)
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> Service:
+        return cls(load_knowledge(directory))
+
+    def answer_for(self, entry_id: str) -> Answer | None:
+        """An entry by id, for buttons and deep links."""
+        entry = self.kb.get(entry_id)
+        return compose(self.kb, entry, 100.0) if entry else None
+
+    def ask(self, question: str, top: int = 3, explain: bool = False) -> Reply:
+        text = clean_question(question)
+        notice = safety.check(text)
+        if not text or not any(ch.isalnum() for ch in text):
+            message = texts.SAFETY_ONLY if notice else texts.EMPTY_QUESTION
+            return Reply(text, (), False, (), notice, message,
+                         {"candidates": []} if explain else None)
+        decision = self.index.decide(text, top=top)
+        answers = tuple(compose(self.kb, c.entry, c.score) for c in decision.answers)
+        suggestions = tuple(Suggestion(c.entry.id, c.entry.title, c.score)
+                            for c in decision.suggestions)
+        if decision.clarify:
+            message: str | None = texts.CLARIFY
+        elif answers:
+            message = None
+        elif suggestions:
+            message = texts.NO_ANSWER_WITH_SUGGESTIONS
+        else:
+            message = texts.NO_ANSWER
+        return Reply(text[:1000], answers, decision.clarify, suggestions, notice, message,
+                     self._explain(decision) if explain else None)
+
+    def _explain(self, decision: Decision) -> dict[str, Any]:
+        query = decision.query
+
+        def describe(c: Candidate) -> dict[str, Any]:
+            return {"id": c.entry.id, "title": c.entry.title, "score": c.score,
+                    "cover": round(c.cover, 3), "phrase": round(c.phrase, 3),
+                    "title_cover": round(c.title, 3),
+                    "matched": list(self.index.matched_terms(query, c.entry))}
+
+        return {
+            "words": [{"word": s.word, "weight": round(s.weight, 2),
+                       "stems": {k: round(v, 2) for k, v in sorted(s.alternatives.items())},
+                       "notes": list(s.notes)} for s in query.slots],
+            "candidates": [describe(c) for c in decision.ranked[:5]],
+        }

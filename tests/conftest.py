@@ -1,0 +1,32 @@
+"""Shared fixtures: the shipped knowledge base and service are built once per session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import KnowledgeBase, load_knowledge, shipped_knowledge_dir
+from bot.service import Service
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL_DIR = Path(__file__).resolve().parent / "eval"
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    return load_knowledge(shipped_knowledge_dir())
+
+
+@pytest.fixture(scope="session")
+def service(kb: KnowledgeBase) -> Service:
+    return Service(kb)
+
+
+@pytest.fixture()
+def kb_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped knowledge directory."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(shipped_knowledge_dir(), target)
+    return target

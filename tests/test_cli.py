@@ -1,0 +1,129 @@
+"""The `wijkwijzer` command, run as a real process: the contract of DESIGN.md."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EVAL_DIR, ROOT
+
+
+def run(*args: str, stdin: bytes | None = None,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    full_env = {k: v for k, v in os.environ.items()
+                if k not in ("TELEGRAM_BOT_TOKEN", "WIJKWIJZER_KNOWLEDGE")}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin,
+                          capture_output=True, env=full_env, cwd=ROOT, check=False, timeout=60)
+
+
+def test_ask_json_prints_one_json_object() -> None:
+    result = run("ask", "--json", "wat", "doet", "het", "CJG?")
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert data["query"] == "wat doet het CJG?"
+    assert data["answers"][0]["title"]
+
+
+def test_ask_json_exits_0_when_nothing_matched() -> None:
+    result = run("ask", "--json", "schrijf een gedicht over de herfst")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["answers"] == []
+
+
+def test_ask_top_limits_the_answers() -> None:
+    result = run("ask", "--json", "--top", "1", "ouders")
+    assert len(json.loads(result.stdout)["answers"]) <= 1
+
+
+def test_batch_prints_one_json_line_per_input_line_in_order(tmp_path: Path) -> None:
+    questions = ["wat doet het cjg", "", "qwertyuiop", "vermoeden van kindermishandeling"]
+    path = tmp_path / "q.txt"
+    path.write_text("\n".join(questions) + "\n", encoding="utf-8")
+    result = run("ask", "--json", "--batch", str(path))
+    lines = result.stdout.decode().splitlines()
+    assert result.returncode == 0
+    assert [json.loads(line)["query"] for line in lines] == questions
+    assert json.loads(lines[3])["safety"]["level"] == "meldcode"
+
+
+def test_batch_reads_standard_input_and_survives_binary() -> None:
+    result = run("ask", "--json", "--batch", "-", stdin=b"bieb\n\xff\xfe\x00garbage\nsmw\n")
+    assert result.returncode == 0
+    assert len(result.stdout.decode().splitlines()) == 3
+
+
+def test_standard_output_holds_json_only() -> None:
+    result = run("-v", "ask", "--json", "leerplicht")
+    json.loads(result.stdout)
+
+
+def test_explain_adds_a_key_and_keeps_the_contract() -> None:
+    data = json.loads(run("ask", "--json", "--explain", "bieb").stdout)
+    assert {"query", "answers", "clarify", "suggestions", "safety", "explain"} <= set(data)
+
+
+def test_ask_without_a_question_is_a_one_line_error() -> None:
+    result = run("ask")
+    assert result.returncode == 2
+    assert len(result.stderr.decode().strip().splitlines()) == 1
+
+
+def test_a_missing_batch_file_is_a_one_line_error() -> None:
+    result = run("ask", "--batch", "/nonexistent/file.txt")
+    assert result.returncode == 2
+    assert b"Traceback" not in result.stderr
+    assert result.stderr.decode().startswith("wijkwijzer: cannot read")
+
+
+def test_a_broken_knowledge_directory_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "x.yaml").write_text("entries: [", encoding="utf-8")
+    result = run("ask", "wijkteam", env={"WIJKWIJZER_KNOWLEDGE": str(tmp_path)})
+    assert result.returncode == 1
+    err = result.stderr.decode().strip()
+    assert err.startswith("wijkwijzer: knowledge base cannot be loaded") and "\n" not in err
+
+
+def test_kb_stats_counts_the_kinds() -> None:
+    result = run("kb", "stats")
+    assert result.returncode == 0
+    assert b"Partners per domain" in result.stdout
+
+
+def test_eval_prints_failures_then_a_json_summary() -> None:
+    result = run("eval", str(EVAL_DIR / "sample.yaml"))
+    assert result.returncode == 0
+    summary = json.loads(result.stdout.decode().strip().splitlines()[-1])
+    assert set(summary) == {"top1", "top3", "oos_rejected", "safety", "facts",
+                            "n_in", "n_oos", "n_safety", "n_fact"}
+
+
+def test_eval_of_a_malformed_file_is_a_one_line_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("cases: [{kind: nope}]", encoding="utf-8")
+    result = run("eval", str(path))
+    assert result.returncode == 2 and b"Traceback" not in result.stderr
+
+
+def test_chat_answers_and_ends_cleanly_on_eof() -> None:
+    result = run("chat", stdin="wat doet het cjg\n\nqwertyuiop\n".encode())
+    out = result.stdout.decode()
+    assert result.returncode == 0
+    assert "CENTRUM VOOR JEUGD" in out.upper() and out.rstrip().endswith("Tot ziens!")
+
+
+def test_bare_command_without_token_starts_the_chat() -> None:
+    result = run(stdin=b"")
+    assert result.returncode == 0 and "Wijkwijzer" in result.stdout.decode()
+
+
+@pytest.mark.parametrize("command", [["run"], []])
+def test_no_traceback_with_a_token_but_no_bot_yet(command: list[str]) -> None:
+    result = run(*command, env={"TELEGRAM_BOT_TOKEN": "123:abc"})
+    assert b"Traceback" not in result.stderr
+    assert b"123:abc" not in result.stderr + result.stdout

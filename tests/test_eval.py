@@ -1,0 +1,34 @@
+"""Answer quality, measured on questions written the way staff type them.
+
+heldout.yaml was written before any tuning and is never copied into the knowledge base; dev.yaml
+is the set the knowledge base and matcher are tuned against; sample.yaml is the shared sample.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.evaluation import evaluate, load_cases
+from bot.service import Service
+from tests.conftest import EVAL_DIR
+
+TARGETS = {"top1": 95.0, "top3": 99.0, "oos_rejected": 95.0, "safety": 100.0, "facts": 100.0}
+
+
+@pytest.mark.parametrize("name", ["heldout.yaml", "sample.yaml"])
+def test_quality_targets_are_met(service: Service, name: str) -> None:
+    result = evaluate(load_cases(EVAL_DIR / name), service.ask)
+    summary = result.summary()
+    below = {k: summary[k] for k, target in TARGETS.items() if summary[k] < target}
+    assert not below, f"{name}: {below}\n" + "\n".join(result.failures)
+
+
+def test_the_heldout_set_is_large_enough() -> None:
+    assert len(load_cases(EVAL_DIR / "heldout.yaml")) >= 150
+
+
+def test_every_safety_case_in_every_set_gets_its_notice(service: Service) -> None:
+    for name in ("heldout.yaml", "dev.yaml", "sample.yaml"):
+        cases = [c for c in load_cases(EVAL_DIR / name) if c.kind == "safety"]
+        result = evaluate(cases, service.ask)
+        assert result.summary()["safety"] == 100.0, result.failures

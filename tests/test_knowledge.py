@@ -1,0 +1,184 @@
+"""The knowledge base: its schema, its cross-references and its error messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import (
+    AGES,
+    DOMAINS,
+    KnowledgeBase,
+    KnowledgeError,
+    load_knowledge,
+    stale_warnings,
+)
+
+SEED_PARTNERS = [
+    "ggd-jgz", "cjg", "wijkteam", "kinderopvang", "voorschoolse-educatie", "vervolgonderwijs",
+    "jongerenwerk", "sportclub", "cultuur", "bibliotheek", "maatschappelijke-organisaties",
+    "ouders", "gemeente", "wijkregisseur", "gebiedsmanager", "jeugdhulp",
+    "schoolmaatschappelijk-werk", "leerplicht", "schoolcoach", "begeleider-passend-onderwijs",
+    "samenwerkingsverband", "brugfunctionaris", "orthopedagoog", "logopedist", "fysiotherapeut",
+    "wijkagent", "woningcorporatie", "buurthuis", "bedrijfsleven-anbi",
+]
+
+
+def test_shipped_knowledge_loads_with_every_kind(kb: KnowledgeBase) -> None:
+    assert {e.kind for e in kb} == {"partner", "situation", "tip", "example", "fact"}
+    assert len(kb) >= 100
+
+
+@pytest.mark.parametrize("partner_id", SEED_PARTNERS)
+def test_every_partner_named_in_the_sources_has_an_entry(kb: KnowledgeBase,
+                                                         partner_id: str) -> None:
+    entry = kb.get(partner_id)
+    assert entry is not None and entry.kind == "partner"
+
+
+def test_partners_carry_domain_ages_and_how_to_reach_them(kb: KnowledgeBase) -> None:
+    for entry in (e for e in kb if e.kind == "partner"):
+        assert entry.domain in DOMAINS, entry.id
+        assert entry.ages and set(entry.ages) <= set(AGES), entry.id
+        assert entry.when and entry.reach, entry.id
+
+
+def test_situations_are_routes_with_partners(kb: KnowledgeBase) -> None:
+    for entry in (e for e in kb if e.kind == "situation"):
+        assert len(entry.steps) >= 2 and entry.partners, entry.id
+
+
+def test_every_entry_cites_a_source_by_title(kb: KnowledgeBase) -> None:
+    for entry in kb:
+        assert entry.citations, entry.id
+        for citation in entry.citations:
+            assert citation.source.title and not citation.source.title.endswith(".txt")
+
+
+def test_entries_have_questions_to_match_on(kb: KnowledgeBase) -> None:
+    thin = [e.id for e in kb if len(e.questions) < 3]
+    assert not thin
+
+
+def _write(directory: Path, name: str, text: str) -> None:
+    (directory / name).write_text(text, encoding="utf-8")
+
+
+def _problems(directory: Path) -> list[str]:
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(directory)
+    return caught.value.problems
+
+
+def test_malformed_yaml_names_file_and_line(kb_copy: Path) -> None:
+    _write(kb_copy, "broken.yaml", "entries:\n- id: x\n  title: [unclosed\n")
+    problems = _problems(kb_copy)
+    assert any(p.startswith("broken.yaml, line") and "invalid YAML" in p for p in problems)
+
+
+def test_a_missing_required_field_names_file_line_and_field(kb_copy: Path) -> None:
+    _write(kb_copy, "extra.yaml", """entries:
+- id: nieuw-item
+  kind: tip
+  title: Een nieuwe tip
+  sources: [{source: lea, section: x}]
+  reviewed: 2026-01-01
+""")
+    problems = _problems(kb_copy)
+    assert any("extra.yaml, line 2" in p and "'answer'" in p for p in problems)
+
+
+def test_a_wrong_value_names_the_field_and_its_line(kb_copy: Path) -> None:
+    _write(kb_copy, "extra.yaml", """entries:
+- id: nieuw-item
+  kind: partner
+  title: Nieuwe partner
+  answer: Dit is een partner in de wijk.
+  domain: maan
+  ages: [po]
+  when: altijd
+  reach: via school
+  sources: [{source: lea, section: x}]
+  reviewed: 2026-01-01
+""")
+    problems = _problems(kb_copy)
+    assert any("extra.yaml, line 6, field 'domain'" in p for p in problems)
+
+
+def test_duplicate_ids_across_files_are_refused(kb_copy: Path) -> None:
+    _write(kb_copy, "extra.yaml", """entries:
+- id: wijkteam
+  kind: tip
+  title: Nog een wijkteam
+  answer: Een tweede entry met hetzelfde id.
+  sources: [{source: lea, section: x}]
+  reviewed: 2026-01-01
+""")
+    assert any("duplicate id 'wijkteam'" in p for p in _problems(kb_copy))
+
+
+def test_unknown_references_and_sources_are_refused(kb_copy: Path) -> None:
+    _write(kb_copy, "extra.yaml", """entries:
+- id: nieuw-item
+  kind: tip
+  title: Een tip
+  answer: Een tip die naar iets verwijst dat niet bestaat.
+  related: [bestaat-niet]
+  partners: [ook-niet]
+  sources: [{source: geen-bron, section: x}]
+  reviewed: 2026-01-01
+""")
+    problems = "\n".join(_problems(kb_copy))
+    assert "unknown id 'bestaat-niet'" in problems
+    assert "unknown id 'ook-niet'" in problems
+    assert "unknown source 'geen-bron'" in problems
+
+
+def test_a_duplicate_yaml_key_is_refused(kb_copy: Path) -> None:
+    _write(kb_copy, "extra.yaml", "entries:\n- id: a\n  id: b\n")
+    assert any("duplicate key 'id'" in p for p in _problems(kb_copy))
+
+
+def test_a_broken_vocabulary_is_refused(kb_copy: Path) -> None:
+    _write(kb_copy, "vocabulary.yaml", "abbreviations:\n  smw: schoolmaatschappelijk werk\n"
+                                       "synonyms:\n  smw: iets anders\nslang: {}\n")
+    problems = "\n".join(_problems(kb_copy))
+    assert "also defined in 'abbreviations'" in problems
+    assert "unknown section" in problems
+
+
+def test_nothing_is_half_loaded(kb_copy: Path) -> None:
+    _write(kb_copy, "zz.yaml", "entries:\n- id: kapot\n  kind: onbekend\n")
+    with pytest.raises(KnowledgeError):
+        load_knowledge(kb_copy)
+
+
+def test_an_empty_directory_is_a_clear_error(tmp_path: Path) -> None:
+    problems = _problems(tmp_path)
+    assert any("no knowledge files" in p for p in problems)
+
+
+def test_entries_not_reviewed_for_a_year_are_warned_about(kb: KnowledgeBase) -> None:
+    later = kb.last_reviewed + dt.timedelta(days=400)
+    assert len(stale_warnings(kb, later)) >= len(kb)
+    assert stale_warnings(kb, kb.last_reviewed) == []
+
+
+def test_kb_check_prints_every_problem_and_fails(kb_copy: Path) -> None:
+    _write(kb_copy, "extra.yaml", "entries:\n- id: Fout Id\n  kind: tip\n")
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "kb", "check", str(kb_copy)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "ERROR extra.yaml, line 2, field 'id'" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_kb_check_passes_on_the_shipped_knowledge() -> None:
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "kb", "check"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("OK:")

@@ -1,0 +1,50 @@
+"""Normalisation: both the index and the questions go through it, so it must be total and stable."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.normalize import content_stems, fold, stem, words
+
+
+def test_fold_lowercases_and_strips_accents() -> None:
+    assert fold("Suïcide bij Één LEERLING") == "suicide bij een leerling"
+
+
+def test_fold_drops_apostrophes_inside_words() -> None:
+    assert fold("IB'er en ’s nachts") == "iber en s nachts"
+
+
+def test_fold_turns_punctuation_into_single_spaces() -> None:
+    assert fold("wat doet het CJG?!  (echt)") == "wat doet het cjg echt"
+
+
+def test_stem_brings_plural_and_singular_together() -> None:
+    assert stem("bibliotheken") == stem("bibliotheek")
+    assert stem("gezinnen") == stem("gezin")
+    assert stem("kinderen") == stem("kind")
+
+
+def test_content_stems_skip_question_words() -> None:
+    assert content_stems("Wie moet ik bellen over de leerplicht?") == [stem("leerplicht")]
+
+
+@given(st.text())
+def test_fold_only_yields_plain_lowercase_words(text: str) -> None:
+    folded = fold(text)
+    assert re.fullmatch(r"([0-9a-z]+( [0-9a-z]+)*)?", folded)
+
+
+@given(st.text())
+def test_fold_is_idempotent(text: str) -> None:
+    assert fold(fold(text)) == fold(text)
+
+
+@given(st.text())
+def test_words_and_stems_never_fail(text: str) -> None:
+    for word in words(text):
+        assert stem(word)
+    assert all(content_stems(text))

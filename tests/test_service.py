@@ -1,0 +1,76 @@
+"""The service's reply: the contract every channel relies on, and bad input handled calmly."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.service import Service
+
+CONTRACT_KEYS = {"query", "answers", "clarify", "suggestions", "safety"}
+ANSWER_KEYS = {"id", "kind", "title", "text", "partners", "score"}
+
+
+def test_a_reply_has_the_contract_keys(service: Service) -> None:
+    data = service.ask("wat doet het cjg").as_dict()
+    assert CONTRACT_KEYS <= set(data)
+    assert data["answers"] and ANSWER_KEYS <= set(data["answers"][0])
+    assert isinstance(data["answers"][0]["score"], int)
+
+
+def test_a_partner_answer_says_what_they_do_when_and_how_to_reach_them(service: Service) -> None:
+    answer = service.ask("wat doet het wijkteam").answers[0]
+    assert answer.kind == "partner"
+    assert "Wanneer schakel je ze in" in answer.text and "Zo bereik je ze" in answer.text
+    assert answer.partners[0] == answer.title
+
+
+def test_a_situation_answer_gives_the_route_and_its_partners(service: Service) -> None:
+    answer = service.answer_for("armoede")
+    assert answer is not None
+    assert "Wie eerst, wie daarna" in answer.text and "1. " in answer.text
+    assert answer.partners
+
+
+def test_answers_cite_their_sources_by_title(service: Service) -> None:
+    answer = service.ask("boundary crossing").answers[0]
+    assert answer.sources and not any(".txt" in s for s in answer.sources)
+
+
+def test_local_differences_are_mentioned(service: Service) -> None:
+    answer = service.answer_for("wijkteam")
+    assert answer is not None and "verschil" in answer.text
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", "😀😀😀", "\x00\x01\x02", "?!?!", "…"])
+def test_empty_or_meaningless_input_gets_a_friendly_hint(service: Service, text: str) -> None:
+    reply = service.ask(text)
+    assert reply.answers == ()
+    assert reply.message
+
+
+def test_control_characters_are_ignored(service: Service) -> None:
+    assert service.ask("wijk\x00team\x1b").answers == service.ask("wijk team").answers
+
+
+def test_mixed_scripts_do_not_break_matching(service: Service) -> None:
+    reply = service.ask("Что делает leerplichtambtenaar 你好")
+    assert reply.answers and "leerplicht" in reply.answers[0].title.lower()
+
+
+def test_a_question_that_is_only_an_abbreviation_is_answered(service: Service) -> None:
+    reply = service.ask("LPA")
+    assert reply.answers and "leerplicht" in reply.answers[0].title.lower()
+
+
+def test_a_huge_question_is_matched_on_its_start(service: Service) -> None:
+    reply = service.ask("wat doet de brugfunctionaris " + "x" * 100_000)
+    assert reply.answers and reply.answers[0].id == "brugfunctionaris"
+    assert len(reply.query) <= 1000
+
+
+def test_answer_for_an_unknown_id_is_none(service: Service) -> None:
+    assert service.answer_for("bestaat-niet") is None
+
+
+def test_top_limits_the_number_of_answers(service: Service) -> None:
+    assert len(service.ask("ouders", top=1).answers) <= 1
