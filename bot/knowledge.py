@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,7 +74,7 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc,valid-type]
         mapping.line = node.start_mark.line + 1
         mapping.key_lines = {}
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=True)
             if not isinstance(key, str | int | float | bool | dt.date):
                 raise yaml.constructor.ConstructorError(
                     None, None, "a key must be plain text", key_node.start_mark
@@ -85,7 +84,7 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc,valid-type]
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key '{key_text}'", key_node.start_mark
                 )
-            mapping[key_text] = self.construct_object(value_node, deep=deep)  # type: ignore[no-untyped-call]
+            mapping[key_text] = self.construct_object(value_node, deep=deep)
             mapping.key_lines[key_text] = key_node.start_mark.line + 1
         return mapping
 
@@ -104,7 +103,7 @@ def _read_yaml(path: Path) -> Any:
     except OSError as exc:
         raise KnowledgeError([f"{path.name}: cannot be read ({exc.strerror})"]) from exc
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}" if mark else "unknown line"
@@ -231,6 +230,7 @@ class Vocabulary:
     """Folded term -> folded expansion words. Keys may be phrases of several words."""
 
     expansions: dict[str, tuple[str, ...]]
+    exact_only: frozenset[str] = frozenset()  # English keys: never matched by Dutch stem
 
     def __len__(self) -> int:
         return len(self.expansions)
@@ -351,6 +351,7 @@ def _load_vocabulary(path: Path, problems: list[str]) -> Vocabulary:
         problems.append(f"{path.name}, line 1: expected sections {', '.join(VOCABULARY_SECTIONS)}")
         return Vocabulary({})
     expansions: dict[str, tuple[str, ...]] = {}
+    exact_only: set[str] = set()
     seen_in: dict[str, str] = {}
     for section, mapping in sorted(data.items()):
         line = data.key_lines.get(section, 1) if isinstance(data, _LineDict) else 1
@@ -376,7 +377,9 @@ def _load_vocabulary(path: Path, problems: list[str]) -> Vocabulary:
                 continue
             seen_in[term] = section
             expansions[term] = tuple(words.split())
-    return Vocabulary(expansions)
+            if section == "english":
+                exact_only.add(term)
+    return Vocabulary(expansions, frozenset(exact_only))
 
 
 def _entry(model: EntryModel, sources: dict[str, Source], file: str) -> Entry:
@@ -394,7 +397,7 @@ def _entry(model: EntryModel, sources: dict[str, Source], file: str) -> Entry:
 
 
 def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
-    """Load and validate every YAML file in `directory`; raise KnowledgeError listing all problems."""
+    """Load and validate every YAML file in `directory`; KnowledgeError lists all problems."""
     base = directory if directory is not None else knowledge_dir()
     if not base.is_dir():
         raise KnowledgeError([f"knowledge directory not found: {base}"])
@@ -425,10 +428,10 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
                 label = item.get("id", "?") if isinstance(item, dict) else "?"
                 problems.extend(_validation_problems(path, item, exc, f"entry {label}"))
                 continue
-            for field in _REQUIRED_BY_KIND.get(model.kind, ()):
-                if not getattr(model, field):
+            for name in _REQUIRED_BY_KIND.get(model.kind, ()):
+                if not getattr(model, name):
                     problems.append(f"{path.name}, line {getattr(item, 'line', 0)}, field "
-                                    f"'{field}' (entry {model.id}): required for a {model.kind}")
+                                    f"'{name}' (entry {model.id}): required for a {model.kind}")
             models.append((model, path, item))
 
     seen: dict[str, str] = {}
@@ -441,13 +444,13 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
     kinds = {model.id: model.kind for model, _, _ in models}
     for model, path, item in models:
         lines = getattr(item, "key_lines", {})
-        for field in ("partners", "related"):
-            for ref in getattr(model, field):
+        for name in ("partners", "related"):
+            for ref in getattr(model, name):
                 if ref not in kinds:
-                    problems.append(f"{path.name}, line {lines.get(field, 0)}, field '{field}' "
+                    problems.append(f"{path.name}, line {lines.get(name, 0)}, field '{name}' "
                                     f"(entry {model.id}): unknown id '{ref}'")
-                elif field == "partners" and kinds[ref] != "partner":
-                    problems.append(f"{path.name}, line {lines.get(field, 0)}, field '{field}' "
+                elif name == "partners" and kinds[ref] != "partner":
+                    problems.append(f"{path.name}, line {lines.get(name, 0)}, field '{name}' "
                                     f"(entry {model.id}): '{ref}' is a {kinds[ref]}, "
                                     "not a partner")
         for ref in model.sources:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from bot.knowledge import Entry, KnowledgeBase
-from bot.normalize import STOPWORDS, fold, stem
+from bot.normalize import STOPWORDS, fold, stem, strip_stop_phrases
 
 # Where a word stands in an entry says how much it means for matching.
 FIELD_WEIGHTS: dict[str, float] = {
@@ -34,9 +34,22 @@ MAX_QUESTION_CHARS = 600  # match on a bounded prefix; safety reads the whole me
 MAX_PHRASE_WORDS = 4
 CANDIDATES = 40  # how many index hits get the (slower) phrase comparison
 
-# Confidence = 100 * (W_COVER * cover + W_PHRASE * phrase + W_TITLE * title).
-W_COVER, W_PHRASE, W_TITLE = 0.62, 0.18, 0.20
-CONFIDENT = 50.0  # at or above: an answer
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """How the signals combine into one 0-100 confidence (tuned on tests/eval/dev.yaml)."""
+
+    cover: float = 0.39  # share of the question's meaning found in the entry
+    evidence: float = 0.22  # how much distinctive meaning was found, in absolute terms
+    phrase: float = 0.17  # closeness to one of the entry's phrasings (rapidfuzz)
+    title: float = 0.22  # share of the entry's title (or a name) the question names
+    evidence_scale: float = 1.0  # evidence of this many rare, strong words gives ~63 %
+    unknown: float = 0.5  # weight of a word the index does not know, as share of the rarest
+
+
+DEFAULT_WEIGHTS = Weights()
+CONFIDENT = 45.0  # at or above: an answer
 CLARIFY_MARGIN = 4.0  # confident candidates this close to the best: ask which one is meant
 ANSWER_BAND = 20.0  # further confident answers within this distance of the best are listed too
 SUGGEST_MIN = 25.0  # weaker candidates above this are offered as suggestions
@@ -69,6 +82,7 @@ class Candidate:
     cover: float  # 0-1
     phrase: float  # 0-1
     title: float  # 0-1
+    evidence: float = 0.0  # 0-1
     matched: tuple[str, ...] = field(default_factory=tuple)  # for --explain
 
 
@@ -100,8 +114,9 @@ def _stems_of(text: str) -> list[str]:
 class Index:
     """The searchable form of a knowledge base; built once, read by every question."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, weights: Weights = DEFAULT_WEIGHTS) -> None:
         self.kb = kb
+        self.weights = weights
         self.entries: tuple[Entry, ...] = kb.entries
         postings: dict[str, dict[int, float]] = defaultdict(dict)
         surface: dict[str, str] = {}
@@ -126,17 +141,19 @@ class Index:
         self.postings: dict[str, tuple[tuple[int, float], ...]] = {
             s: tuple(sorted(p.items())) for s, p in postings.items()
         }
+        # A word's weight: rare words mean more (idf), and a word that only ever occurs in
+        # running text ("lijkt", "daarover") means less than one that names or tags an entry.
         self.idf: dict[str, float] = {
-            s: math.log(1.0 + n / len(p)) for s, p in self.postings.items()
+            s: math.log(1.0 + n / len(p)) * max(fw for _, fw in p)
+            for s, p in self.postings.items()
         }
-        # Unknown words weigh like a word found in a few entries: they dilute the match
-        # (the question is partly about something else) without drowning it.
-        self.unknown_weight = math.log(1.0 + n / 3.0)
         self.max_idf = math.log(1.0 + n)
+        # Unknown words dilute the match (the question is partly about something else).
+        self.unknown_weight = weights.unknown * self.max_idf
         self.vocabulary = kb.vocabulary.expansions
         self.vocab_stems: dict[str, tuple[str, ...]] = {}
         for key, words in sorted(self.vocabulary.items()):
-            if " " not in key:
+            if " " not in key and key not in kb.vocabulary.exact_only:
                 self.vocab_stems.setdefault(stem(key), words)
         self.max_phrase = max((k.count(" ") + 1 for k in self.vocabulary), default=1)
         self.max_phrase = min(self.max_phrase, MAX_PHRASE_WORDS)
@@ -154,20 +171,19 @@ class Index:
         return out
 
     def _correct(self, word: str) -> tuple[dict[str, float], str | None]:
-        """Stems for a word the index does not know: a compound split or a typo correction."""
-        if len(word) >= 8:
-            for cut in range(len(word) - 4, 3, -1):
-                head, tail = word[:cut], word[cut:]
-                for h in (head, head[:-1] if head.endswith("s") else head):
-                    hs, ts = stem(h), stem(tail)
-                    if hs in self.postings and ts in self.postings:
-                        return ({hs: COMPOUND_FACTOR, ts: COMPOUND_FACTOR},
-                                f"{word} = {h} + {tail}")
+        """Stems for a word the index does not know: a typo correction or a compound split.
+
+        A close spelling wins over a split ("leerlicht" is "leerplicht", not "leer" + "licht");
+        a split wins over a loose spelling match.
+        """
         if len(word) < 4 or word.isdigit():
             return {}, None
-        cutoff = 88.0 if len(word) <= 5 else 82.0
         match = process.extractOne(word, self.surface_words, scorer=fuzz.ratio,
-                                   score_cutoff=cutoff)
+                                   score_cutoff=82.0 if len(word) > 5 else 88.0)
+        if match is None or match[1] < 90.0:
+            split = self._split_compound(word)
+            if split is not None:
+                return split
         if match is None:
             return {}, None
         found, similarity = match[0], match[1] / 100.0
@@ -180,9 +196,21 @@ class Index:
             return alts, f"{word} ~ {found} ({match[1]:.0f})"
         return {self.surface_stem[found]: factor}, f"{word} ~ {found} ({match[1]:.0f})"
 
+    def _split_compound(self, word: str) -> tuple[dict[str, float], str] | None:
+        """Two known words that make up an unknown one ("jeugdverpleegkundige")."""
+        if len(word) < 8:
+            return None
+        for cut in range(len(word) - 4, 3, -1):
+            head, tail = word[:cut], word[cut:]
+            for h in dict.fromkeys((head, head[:-1] if head.endswith("s") else head)):
+                hs, ts = stem(h), stem(tail)
+                if hs in self.postings and ts in self.postings:
+                    return {hs: COMPOUND_FACTOR, ts: COMPOUND_FACTOR}, f"{word} = {h} + {tail}"
+        return None
+
     def analyse(self, question: str) -> Query:
         text = question[:MAX_QUESTION_CHARS]
-        words = fold(text).split()
+        words = strip_stop_phrases(fold(text)).split()
         # Vocabulary phrases (longest first) attach their expansions to the words they cover.
         extra: list[dict[str, float]] = [{} for _ in words]
         notes: list[list[str]] = [[] for _ in words]
@@ -194,11 +222,11 @@ class Index:
                     expansion = self.vocab_stems.get(stem(key))
                 if expansion is None:
                     continue
-                alts = self._expansion_stems(expansion, EXPANSION_FACTOR)
+                expanded = self._expansion_stems(expansion, EXPANSION_FACTOR)
                 span = range(start, start + size)
                 targets = [i for i in span if words[i] not in STOPWORDS] or [start + size - 1]
                 for i in targets:
-                    for s, f in alts.items():
+                    for s, f in expanded.items():
                         extra[i][s] = max(extra[i].get(s, 0.0), f)
                     notes[i].append(f"{key} -> {' '.join(expansion)}")
         slots: list[Slot] = []
@@ -234,6 +262,7 @@ class Index:
     # --- scoring -------------------------------------------------------------------------------
 
     def _cover(self, query: Query) -> dict[int, float]:
+        """Matched weight per entry, in absolute terms (divide by the total for the share)."""
         total: dict[int, float] = defaultdict(float)
         for slot in query.slots:
             best: dict[int, float] = {}
@@ -248,8 +277,7 @@ class Index:
                         best[idx] = contribution
             for idx, contribution in best.items():
                 total[idx] += min(contribution, slot.weight)
-        denominator = query.total_weight or 1.0
-        return {idx: value / denominator for idx, value in total.items()}
+        return total
 
     def _query_phrase(self, query: Query) -> str:
         picked = []
@@ -261,30 +289,41 @@ class Index:
                 picked.append(min(slot.alternatives))
         return " ".join(sorted(picked))
 
-    def _title_cover(self, idx: int, stems: set[str]) -> float:
+    def _title_cover(self, idx: int, query: Query) -> float:
+        """Share of the entry's title (or one of its names) that the question names.
+
+        Each word of the question counts once, so that one word whose vocabulary expansion
+        repeats a title word ("laat" -> "verzuim te laat") cannot cover two of them.
+        """
         best = 0.0
         for title in self.title_stems[idx]:
             if title:
-                best = max(best, len(title & stems) / len(title))
+                hits = sum(1 for slot in query.slots if not title.isdisjoint(slot.alternatives))
+                best = max(best, min(hits, len(title)) / len(title))
         return best
 
     def rank(self, query: Query, limit: int = CANDIDATES) -> list[Candidate]:
         if not query.slots:
             return []
-        cover = self._cover(query)
-        shortlist = sorted(cover.items(), key=lambda kv: (-kv[1], self.entries[kv[0]].id))
+        matched = self._cover(query)
+        shortlist = sorted(matched.items(), key=lambda kv: (-kv[1], self.entries[kv[0]].id))
         shortlist = shortlist[:limit]
+        w = self.weights
+        total = query.total_weight or 1.0
+        scale = w.evidence_scale * self.max_idf
         phrase_text = self._query_phrase(query)
-        query_stems = {s for slot in query.slots for s in slot.alternatives}
         ranked: list[Candidate] = []
-        for idx, cov in shortlist:
-            phrasings = self.phrasings[idx]
-            best = process.extractOne(phrase_text, phrasings, scorer=fuzz.token_sort_ratio)
+        for idx, value in shortlist:
+            cover = value / total
+            evidence = 1.0 - math.exp(-value / scale)
+            best = process.extractOne(phrase_text, self.phrasings[idx],
+                                      scorer=fuzz.token_sort_ratio)
             phrase = (best[1] / 100.0) if best else 0.0
-            title = self._title_cover(idx, query_stems)
-            score = 100.0 * (W_COVER * cov + W_PHRASE * phrase + W_TITLE * title)
+            title = self._title_cover(idx, query)
+            score = 100.0 * (w.cover * cover + w.evidence * evidence + w.phrase * phrase
+                             + w.title * title)
             ranked.append(Candidate(self.entries[idx], round(min(score, 100.0), 1),
-                                    cov, phrase, title))
+                                    cover, phrase, title, evidence))
         ranked.sort(key=lambda c: (-c.score, c.entry.id))
         return ranked
 

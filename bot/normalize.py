@@ -24,21 +24,31 @@ _DOUBLED_END_RE = re.compile(r"([bcdfghjklmnpqrstvwxz])\1$")
 STOPWORDS: frozenset[str] = frozenset(
     """
     de het een en of maar dat die dit deze wat wie waar wanneer waarom hoe welke welk hoeveel
-    ik jij je u we wij ze zij hij hem haar hun mij me mijn jouw jullie ons onze zijn is ben bent
-    was waren wordt worden word werd zal zullen zou zouden kan kun kunt kunnen mag mogen moet moeten
-    wil wilt willen heb hebt heeft hebben had hadden doe doet doen ga gaat gaan er hier daar
-    in op aan bij met van voor naar over uit om tot door tegen zonder onder tussen na als dan
-    ook nog al wel niet geen nu toch even eens zo te heel erg veel meer meest beste goed
-    iets iemand iedereen alles welke hoe wat s t n m
-    bellen bel contact contacten opnemen inschakelen schakel schakelen terecht vinden vind hulp
-    helpen help helpt vraag vragen weten weet graag eigenlijk precies ongeveer soms vaak nodig
-    kunnen iemand ergens manier iets beter misschien ok oke hoi hallo hey dag bedankt dank
-    the a an and or of to in on at for with about is are was were be been do does did can could
-    should would will what who whom which where when why how i you we they he she it my our your
-    me us them this that these those there here please help need want get call contact tell
-    know some any anyone someone
+    ik jij je u we wij ze zij hij hem haar hun mij me mijn jouw jullie ons onze zijn is ben
+    bent was waren wordt worden word werd zal zullen zou zouden kan kun kunt kunnen mag mogen
+    moet moeten wil wilt willen heb hebt heeft hebben had hadden doe doet doen ga gaat gaan er
+    hier daar in op aan bij met van voor naar over uit om tot door tegen zonder onder tussen na
+    als dan ook nog al wel niet geen nu toch even eens zo te heel erg veel meer meest beste
+    goed iets iemand iedereen alles welke hoe wat s t n m bellen bel contact contacten opnemen
+    inschakelen schakel schakelen terecht vinden vind hulp helpen help helpt vraag vragen weten
+    weet graag eigenlijk precies ongeveer soms vaak nodig kunnen iemand ergens manier iets
+    beter misschien ok oke hoi hallo hey dag bedankt dank daarover daarvoor daarmee daarbij
+    hierover hiervoor hiermee lijkt lijken zie ziet zien merk merkt merken denk denkt denken
+    steeds echt gewoon altijd weer zit zitten staat staan komt komen krijg krijgt krijgen maak
+    maakt maken the a an and or of to in on at for with about is are was were be been do does
+    did can could should would will what who whom which where when why how i you we they he she
+    it my our your me us them this that these those there here please help need want get call
+    contact tell know some any anyone someone lot lots very really always seems seem just also
+    all does has have had my his her its their from by as so if then than
     """.split()
 )
+
+# Phrases whose words mean something else on their own: "hoe laat" asks for a time, not about
+# being late.
+STOP_PHRASES: tuple[str, ...] = (
+    "hoe laat", "laat weten", "laat zien", "wat voor", "in plaats van", "what time", "a lot of",
+)
+_STOP_PHRASE_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in STOP_PHRASES) + r")\b")
 
 # Dutch plurals and forms the stemmer does not bring together.
 _IRREGULAR: dict[str, str] = {
@@ -79,6 +89,11 @@ def stem(word: str) -> str:
         return word
     stemmed: str = _STEMMER.stemWord(word)
     return _DOUBLED_END_RE.sub(r"\1", stemmed)
+
+
+def strip_stop_phrases(folded: str) -> str:
+    """Remove STOP_PHRASES from folded text."""
+    return " ".join(_STOP_PHRASE_RE.sub(" ", folded).split())
 
 
 def is_stopword(word: str) -> bool:

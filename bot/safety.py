@@ -59,14 +59,25 @@ KINDERTELEFOON = (
 )
 
 # Patterns run on folded text (lowercase, no accents, punctuation as single spaces).
+_FAMILY = (r"(vader|moeder|papa|mama|pa|ma|stiefvader|stiefmoeder|ouders?|broer|zus|oom|tante|"
+           r"opa|oma|vriend|dad|mom|mum|father|mother|parents?|uncle|stepfather)")
+_HITS = (r"(slaat|slaan|sloeg|sloegen|schopt|schoppen|schopte|mishandelt|misbruikt|bedreigt|"
+         r"knijpt|duwt|hits|hit|beats|beat|hurts|abuses)")
 _PATTERNS: dict[Level, tuple[str, ...]] = {
     "acute": (
         r"\b(mes|messen|steekwapen|wapen|wapens|pistool|vuurwapen|geweer|knife|gun|weapon)\b",
-        r"\b(steekpartij|neergestoken|gestoken|schietpartij|schieten|schoten|shooting|stabbing)\b",
-        r"\b(bommelding|gijzeling|ontvoerd|ontvoering|overdosis|bewusteloos|reanim\w*)\b",
-        r"\bademt niet\b|\bin brand\b|\bbrand in\b|\bernstig gewond\b|\bbloedt hevig\b",
+        r"\b(steekpartij|neergestoken|gestoken|schietpartij|schieten|schoten|shooting|stabbing|"
+        r"stabbed)\b",
+        r"\b(bommelding|gijzel\w*|ontvoerd|ontvoering|overdosis|bewusteloos|reanim\w*|"
+        r"hartstilstand|verdrinkt|verdronken|drowning|aangereden)\b",
+        r"\bademt niet\b|\bin brand\b|\bbrand (in|op)\b|\bernstig gewond\b",
+        r"\bbloedt (hevig|veel)\b",
+        r"\b(water|kanaal|sloot|vijver|gracht) gevallen\b",
         r"\b(acuut|direct|onmiddellijk) gevaar\b|\blevensgevaar\w*\b|\bnu in gevaar\b",
-        r"\bdreigt\b.{0,30}\b(vermoorden|doden|dood te maken|neer te steken|te steken)\b",
+        r"\bdreigt\b.{0,30}\b(vermoorden|doden|dood te maken|neer te steken|te steken|geweld|"
+        r"te slaan|in elkaar)\b",
+        r"\bagressie\w*\b.{0,40}\b(plein|school|klas|deur|hek|gebouw|gang)\b",
+        r"\b(plein|school|klas|deur|hek|gebouw|gang)\b.{0,40}\bagressie\w*\b",
         r"\b(wordt|worden) (nu|op dit moment) (geslagen|mishandeld|bedreigd|aangevallen)\b",
         r"\b(nu|op dit moment)\b.{0,40}\b(gevochten|vechtpartij|geslagen|aangevallen)\b",
         r"\b(gevochten|vechtpartij)\b.{0,40}\b(nu|op dit moment)\b",
@@ -74,27 +85,31 @@ _PATTERNS: dict[Level, tuple[str, ...]] = {
         r"\bemergency\b|\bin danger\b",
     ),
     "suicide": (
-        r"\b(suicid\w*|su[i]?[cz]id\w*|zelfmoord\w*|zelfdoding\w*|suicidaal|suicidale)\b",
-        r"\b(dood willen|wil dood|wil(de)? (graag )?dood|wil niet meer leven|niet meer (willen )?"
-        r"leven|er niet meer (willen )?zijn|wil er niet meer zijn)\b",
-        r"\beinde aan (zijn|haar|mijn|het|z n) leven\b|\bleven (te )?beeindigen\b",
-        r"\bzichzelf (iets )?(aandoen|aan te doen|pijn doen|snijden|verwonden)\b",
-        r"\b(snijdt|krast|kerft) (zich|zichzelf)\b|\bsnijwond\w*\b|\bsnijwondjes\b",
-        r"\b(zelfbeschadiging|zelfverwonding|automutilatie|self harm|selfharm|kill (him|her|my)"
-        r"self|wants to die|suicide)\b",
-        r"\b(praat|praten|schrijft|schrijven|heeft het) over (de )?dood\b|\bafscheidsbrief\b",
-        r"\b(zich|zichzelf) (op te )?hangen\b|\bvan (een|de) (brug|flat) springen\b",
+        r"\b(suicid\w*|suizid\w*|zelfmoord\w*|zelfdoding\w*|suicidaal|suicidale)\b",
+        r"\b(niet|nooit) meer\b.{0,20}\b(leven|bestaan|wakker (te )?worden|er (te )?zijn|"
+        r"hier (te )?zijn)\b",
+        r"\b(dood (willen|wil|zijn|gaan)|wil(de|t)? (graag )?dood|wou dood)\b",
+        r"\beinde? aan\b.{0,25}\b(maken|leven)\b",
+        r"\bzichzelf\b.{0,15}\b(pijn|aandoen|aan te doen|snijden|verwonden|beschadigen|"
+        r"krassen|ophangen)\b",
+        r"\b(snijdt|snijden|krast|krassen|kerft|kerven) (zich|zichzelf)\b|\bsnijwond\w*\b",
+        r"\b(zelfbeschadiging|zelfverwonding|automutilatie|self harm|selfharm|wants to die|"
+        r"suicide)\b",
+        r"\bkill\w* (him|her|my|them|your)sel(f|ves)\b|\bend (his|her|my|their) life\b",
+        r"\b(praat|praten|schrijft|schrijven|heeft het|tekent) over (de )?dood\b",
+        r"\bafscheidsbrief\b|\b(zich|zichzelf) (op te )?hangen\b",
+        r"\bvan (een|de) (brug|flat) (te )?springen\b",
     ),
     "staff": (),  # proximity rule below
     "meldcode": (
         r"\b(kinder)?mishandel\w*\b|\bhuiselijk\w* geweld\b|\bgeweld (thuis|in het gezin)\b",
-        r"\b(vader|moeder|papa|mama|pa|ma|stiefvader|stiefmoeder|ouders?|broer|oom|opa)\b.{0,25}"
-        r"\b(slaat|sloeg|schopt|schopte|mishandelt|misbruikt|bedreigt|knijpt|duwt)\b",
-        r"\b(slaat|schopt|mishandelt|misbruikt)\b.{0,20}\b(haar|hem|mij|me|kind|kinderen|"
-        r"zoon|dochter)\b",
+        rf"\b{_FAMILY}\b.{{0,40}}\b{_HITS}\b",
+        rf"\b{_HITS}\b.{{0,25}}\b(mij|me|zoon|dochter|{_FAMILY})\b",
         r"\b(geslagen|geschopt|geknepen|gewurgd) (door|thuis)\b|\bthuis geslagen\b",
-        r"\bblauwe plek\w*\b|\bbrandwond\w*\b|\bstriemen\b",
-        r"\bverwaarlo\w*\b|\bneglect\w*\b|\b(child )?abus\w*\b|\bdomestic violence\b",
+        r"\bblauwe plek\w*\b|\bbrandwond\w*\b|\bstriemen\b|\bbruises?\b",
+        r"\bverwaarlo\w*\b|\bneglect\w*\b|\babus\w*\b|\bdomestic violence\b",
+        r"\b(krijgt|kreeg|krijgen) (thuis )?(geen|nooit) (eten|te eten)\b|\bopgesloten\b|"
+        r"\bvastgebonden\b",
         r"\b(seksueel|sexueel) (misbruik\w*|geweld|grensoverschrijdend\w*)\b|\bmisbruik\w*\b",
         r"\b(aangerand|aanranding|verkracht\w*|incest|loverboy\w*|mensenhandel|grooming)\b",
         r"\b(uithuwelijk\w*|gedwongen huwelijk|eergerelateerd\w*|meisjesbesnijdenis|"
@@ -130,6 +145,7 @@ _FIRST_PERSON_CHILD = re.compile(
 _FUZZY_WORDS: dict[str, Level] = {
     "kindermishandeling": "meldcode",
     "mishandeling": "meldcode",
+    "huiselijk": "meldcode",
     "mishandeld": "meldcode",
     "verwaarlozing": "meldcode",
     "verwaarloosd": "meldcode",

@@ -127,7 +127,8 @@ def compose(kb: KnowledgeBase, entry: Entry, score: float) -> Answer:
         sections.append(Section(texts.LABEL_PARTNERS, (", ".join(partners),)))
     if entry.local:
         if entry.kind == "partner" and entry.names:
-            sections.append(Section(None, (texts.LOCAL_NAMES.format(names=", ".join(entry.names)),)))
+            names = ", ".join(entry.names)
+            sections.append(Section(None, (texts.LOCAL_NAMES.format(names=names),)))
         else:
             sections.append(Section(None, (texts.LOCAL_ROUTE,)))
     sources = tuple(dict.fromkeys(f"{c.source.citation}, {c.section}" for c in entry.citations))
@@ -156,8 +157,8 @@ class Service:
         text = clean_question(question)
         notice = safety.check(text)
         if not text or not any(ch.isalnum() for ch in text):
-            message = texts.SAFETY_ONLY if notice else texts.EMPTY_QUESTION
-            return Reply(text, (), False, (), notice, message,
+            hint = texts.SAFETY_ONLY if notice else texts.EMPTY_QUESTION
+            return Reply(text, (), False, (), notice, hint,
                          {"candidates": []} if explain else None)
         decision = self.index.decide(text, top=top)
         answers = tuple(compose(self.kb, c.entry, c.score) for c in decision.answers)

@@ -27,7 +27,9 @@ SAFETY_ONLY = (
     "Neem bij twijfel altijd contact op met de aandachtsfunctionaris of IB'er van je school."
 )
 
-LOCAL_NAMES = "Let op: de naam en de opzet verschillen per gemeente. Misschien heet het bij jou: {names}."
+LOCAL_NAMES = (
+    "Let op: de naam en de opzet verschillen per gemeente. Misschien heet het bij jou: {names}."
+)
 LOCAL_ROUTE = (
     "Let op: namen en afspraken verschillen per gemeente. Vraag je IB'er of zorgcoördinator naar "
     "de route die bij jullie geldt."

@@ -111,7 +111,7 @@ def test_eval_of_a_malformed_file_is_a_one_line_error(tmp_path: Path) -> None:
 
 
 def test_chat_answers_and_ends_cleanly_on_eof() -> None:
-    result = run("chat", stdin="wat doet het cjg\n\nqwertyuiop\n".encode())
+    result = run("chat", stdin=b"wat doet het cjg\n\nqwertyuiop\n")
     out = result.stdout.decode()
     assert result.returncode == 0
     assert "CENTRUM VOOR JEUGD" in out.upper() and out.rstrip().endswith("Tot ziens!")

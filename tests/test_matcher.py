@@ -63,8 +63,8 @@ def test_out_of_scope_questions_get_no_answer(service: Service) -> None:
 
 def test_scores_are_between_0_and_100(service: Service) -> None:
     reply = service.ask("zorgen over de thuissituatie van een leerling")
-    for item in (*reply.answers, *reply.suggestions):
-        assert 0 <= item.score <= 100
+    assert all(0 <= a.score <= 100 for a in reply.answers)
+    assert all(0 <= s.score <= 100 for s in reply.suggestions)
 
 
 def test_answers_are_confident_and_suggestions_are_not_answers(service: Service) -> None:

@@ -1,4 +1,4 @@
-"""Normalisation: both the index and the questions go through it, so it must be total and stable."""
+"""Normalisation: the index and the questions both go through it; it must be total and stable."""
 
 from __future__ import annotations
 
