@@ -24,11 +24,14 @@ from bot.knowledge import (
     AGE_LABELS,
     DOMAIN_LABELS,
     KIND_LABELS,
+    KnowledgeBase,
     KnowledgeError,
     load_knowledge,
     shipped_knowledge_dir,
     stale_warnings,
 )
+from bot.matcher import Index
+from bot.normalize import fold
 from bot.service import Service
 
 log = logging.getLogger("wijkwijzer")
@@ -162,12 +165,26 @@ def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
             print(f"ERROR {problem}")
         print(f"{len(exc.problems)} problem(s) in {directory}", file=sys.stderr)
         return EXIT_ERROR
-    warnings = stale_warnings(kb)
+    warnings = [f"{w} (not reviewed for a year)" for w in stale_warnings(kb)]
+    warnings += lint_warnings(kb)
     for warning in warnings:
-        print(f"WARNING {warning} (not reviewed for a year)")
+        print(f"WARNING {warning}")
     print(f"OK: {len(kb)} entries, {len(kb.sources)} sources, {len(kb.vocabulary)} vocabulary "
           f"terms in {directory}" + (f"; {len(warnings)} warning(s)" if warnings else ""))
     return EXIT_OK
+
+
+def lint_warnings(kb: KnowledgeBase) -> list[str]:
+    """Things that load but hurt matching: shared names, off-topic words the entries use."""
+    owners: dict[str, list[str]] = {}
+    for entry in kb:
+        for name in dict.fromkeys(fold(n) for n in entry.names):
+            owners.setdefault(name, []).append(entry.id)
+    warnings = [f"name '{name}' is used by {', '.join(ids)}: a question naming it cannot "
+                "tell them apart" for name, ids in sorted(owners.items()) if len(ids) > 1]
+    warnings += [f"vocabulary.yaml: off-topic word '{w}' occurs in the knowledge base and is "
+                 "ignored" for w in Index(kb).offtopic_conflicts]
+    return warnings
 
 
 def cmd_kb_stats(args: argparse.Namespace, settings: Settings) -> int:
@@ -219,8 +236,15 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
                    EXIT_USAGE)
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line, like every other error of the command."""
+
+    def error(self, message: str) -> NoReturn:
+        _fail(f"{message} (see '{self.prog} --help')", EXIT_USAGE)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="wijkwijzer",
         description="Wijkwijzer: wie schakel je in de wijk in? Without a command: the Telegram "
                     "bot when TELEGRAM_BOT_TOKEN is set, otherwise the console chat.")

@@ -231,6 +231,7 @@ class Vocabulary:
 
     expansions: dict[str, tuple[str, ...]]
     exact_only: frozenset[str] = frozenset()  # English keys: never matched by Dutch stem
+    offtopic: frozenset[str] = frozenset()  # words that mark another subject (salary, recipes)
 
     def __len__(self) -> int:
         return len(self.expansions)
@@ -273,7 +274,7 @@ class KnowledgeBase:
 
 # --- Loading ---------------------------------------------------------------------------------
 
-VOCABULARY_SECTIONS = ("abbreviations", "synonyms", "misspellings", "english")
+VOCABULARY_SECTIONS = ("abbreviations", "synonyms", "misspellings", "english", "offtopic")
 SPECIAL_FILES = {"sources.yaml", "vocabulary.yaml"}
 
 
@@ -352,6 +353,7 @@ def _load_vocabulary(path: Path, problems: list[str]) -> Vocabulary:
         return Vocabulary({})
     expansions: dict[str, tuple[str, ...]] = {}
     exact_only: set[str] = set()
+    offtopic: set[str] = set()
     seen_in: dict[str, str] = {}
     for section, mapping in sorted(data.items()):
         line = data.key_lines.get(section, 1) if isinstance(data, _LineDict) else 1
@@ -360,6 +362,13 @@ def _load_vocabulary(path: Path, problems: list[str]) -> Vocabulary:
                             f"(allowed: {', '.join(VOCABULARY_SECTIONS)})")
             continue
         if mapping is None:
+            continue
+        if section == "offtopic":
+            if not isinstance(mapping, list) or not all(isinstance(w, str) for w in mapping):
+                problems.append(f"{path.name}, line {line}, field 'offtopic': expected a list "
+                                "of words")
+                continue
+            offtopic.update(fold(w) for w in mapping if fold(w))
             continue
         if not isinstance(mapping, dict):
             problems.append(f"{path.name}, line {line}, field '{section}': expected term: words")
@@ -379,7 +388,7 @@ def _load_vocabulary(path: Path, problems: list[str]) -> Vocabulary:
             expansions[term] = tuple(words.split())
             if section == "english":
                 exact_only.add(term)
-    return Vocabulary(expansions, frozenset(exact_only))
+    return Vocabulary(expansions, frozenset(exact_only), frozenset(offtopic))
 
 
 def _entry(model: EntryModel, sources: dict[str, Source], file: str) -> Entry:

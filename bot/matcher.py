@@ -38,21 +38,33 @@ CANDIDATES = 40  # how many index hits get the (slower) phrase comparison
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """How the signals combine into one 0-100 confidence (tuned on tests/eval/dev.yaml)."""
+    """How the signals combine into one 0-100 confidence.
 
-    cover: float = 0.39  # share of the question's meaning found in the entry
-    evidence: float = 0.22  # how much distinctive meaning was found, in absolute terms
-    phrase: float = 0.17  # closeness to one of the entry's phrasings (rapidfuzz)
+    Tuned by grid search on tests/eval/dev.yaml and dev2.yaml (tests/benchmarks/tune.py).
+    """
+
+    cover: float = 0.26  # share of the question's meaning found in the entry
+    evidence: float = 0.30  # how much distinctive meaning was found, in absolute terms
+    phrase: float = 0.22  # closeness to one of the entry's phrasings (rapidfuzz)
     title: float = 0.22  # share of the entry's title (or a name) the question names
     evidence_scale: float = 1.0  # evidence of this many rare, strong words gives ~63 %
-    unknown: float = 0.5  # weight of a word the index does not know, as share of the rarest
+    unknown: float = 0.4  # weight of a word the index does not know, as share of the rarest
+    cover_cap: float = 3.0  # a long description counts as at most this many rare words
+    offtopic: float = 1.5  # weight of a word from the vocabulary's `offtopic` list
+    gate: float = 0.5  # phrase and title count as far as the question is covered (cover**gate)
 
 
 DEFAULT_WEIGHTS = Weights()
-CONFIDENT = 45.0  # at or above: an answer
-CLARIFY_MARGIN = 4.0  # confident candidates this close to the best: ask which one is meant
+CONFIDENT = 43.5  # at or above: an answer
+CLARIFY_MARGIN = 3.5  # confident candidates this close to the best: ask which one is meant
 ANSWER_BAND = 20.0  # further confident answers within this distance of the best are listed too
-SUGGEST_MIN = 25.0  # weaker candidates above this are offered as suggestions
+SUGGEST_MIN = 22.0  # weaker candidates above this are offered as suggestions
+# A short question with an off-topic word ("hoeveel verdient een IB'er") is about that other
+# subject: it gets suggestions at most. In a longer description such a word only weighs in.
+OFFTOPIC_VETO_WORDS = 5
+
+
+OFF_TOPIC = "off topic"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +119,22 @@ def _entry_fields(entry: Entry) -> dict[str, list[str]]:
     }
 
 
+def title_variants(title: str) -> list[str]:
+    """A title and its handles: the part before a colon, and what is inside or before brackets.
+
+    "Meldcode huiselijk geweld en kindermishandeling: de vijf stappen" is asked for as
+    "meldcode huiselijk geweld"; "Centrum voor Jeugd en Gezin (CJG)" as "cjg".
+    """
+    variants = [title]
+    head = title.split(":", 1)[0].strip()
+    if head != title:
+        variants.append(head)
+    if "(" in head and head.endswith(")"):
+        before, _, inside = head[:-1].partition("(")
+        variants += [before.strip(), inside.strip()]
+    return [v for v in dict.fromkeys(variants) if v]
+
+
 def _stems_of(text: str) -> list[str]:
     return [stem(w) for w in fold(text).split() if len(w) > 1 and w not in STOPWORDS]
 
@@ -133,7 +161,7 @@ class Index:
                         surface.setdefault(word, s)
                         if postings[s].get(idx, 0.0) < weight:
                             postings[s][idx] = weight
-            titles = [entry.title, *entry.names]
+            titles = [*title_variants(entry.title), *entry.names]
             self.title_stems.append(tuple(frozenset(_stems_of(t)) for t in titles))
             phr = {" ".join(sorted(_stems_of(t))) for t in (*titles, *entry.questions)}
             self.phrasings.append(tuple(sorted(p for p in phr if p)))
@@ -155,6 +183,14 @@ class Index:
         for key, words in sorted(self.vocabulary.items()):
             if " " not in key and key not in kb.vocabulary.exact_only:
                 self.vocab_stems.setdefault(stem(key), words)
+        # Words that mark another subject ("salaris", "recept") weigh heavily and match nothing,
+        # so that "hoeveel verdient een IB'er" is not taken for a question about the IB'er.
+        offtopic = {stem(w): w for w in kb.vocabulary.offtopic}
+        # A word the knowledge base itself uses is never off topic; `kb check` reports it.
+        self.offtopic_conflicts = tuple(sorted(w for s, w in offtopic.items()
+                                               if s in self.postings))
+        self.offtopic: frozenset[str] = frozenset(s for s in offtopic if s not in self.postings)
+        self.offtopic_weight = weights.offtopic * self.max_idf
         self.max_phrase = max((k.count(" ") + 1 for k in self.vocabulary), default=1)
         self.max_phrase = min(self.max_phrase, MAX_PHRASE_WORDS)
         self.surface_words: list[str] = sorted(set(surface) | set(self.vocabulary))
@@ -235,8 +271,13 @@ class Index:
             is_content = len(word) > 1 and word not in STOPWORDS
             if not is_content and not extra[i]:
                 continue
-            alts: dict[str, float] = {}
             own = stem(word)
+            if is_content and own in self.offtopic:
+                if own not in seen:
+                    seen.add(own)
+                    slots.append(Slot(word, {}, self.offtopic_weight, (OFF_TOPIC,)))
+                continue
+            alts: dict[str, float] = {}
             if is_content:
                 alts[own] = 1.0
             for s, f in extra[i].items():
@@ -309,7 +350,9 @@ class Index:
         shortlist = sorted(matched.items(), key=lambda kv: (-kv[1], self.entries[kv[0]].id))
         shortlist = shortlist[:limit]
         w = self.weights
-        total = query.total_weight or 1.0
+        # A teacher describing a situation uses many words beside the signals that matter, so
+        # the share of the question covered is taken over a bounded amount of meaning.
+        total = min(query.total_weight, w.cover_cap * self.max_idf) or 1.0
         scale = w.evidence_scale * self.max_idf
         phrase_text = self._query_phrase(query)
         ranked: list[Candidate] = []
@@ -320,8 +363,11 @@ class Index:
                                       scorer=fuzz.token_sort_ratio)
             phrase = (best[1] / 100.0) if best else 0.0
             title = self._title_cover(idx, query)
-            score = 100.0 * (w.cover * cover + w.evidence * evidence + w.phrase * phrase
-                             + w.title * title)
+            # A question that names an entry's title but is mostly about something else
+            # ("hoeveel verdient een IB'er") gets little credit for the title.
+            gate = cover ** w.gate if w.gate else 1.0
+            score = 100.0 * (w.cover * cover + w.evidence * evidence
+                             + gate * (w.phrase * phrase + w.title * title))
             ranked.append(Candidate(self.entries[idx], round(min(score, 100.0), 1),
                                     cover, phrase, title, evidence))
         ranked.sort(key=lambda c: (-c.score, c.entry.id))
@@ -343,7 +389,9 @@ class Index:
         query = self.analyse(question)
         ranked = self.rank(query)
         top = max(1, top)
-        if not ranked or ranked[0].score < CONFIDENT:
+        vetoed = (len(query.slots) <= OFFTOPIC_VETO_WORDS
+                  and any(not s.alternatives and s.notes == (OFF_TOPIC,) for s in query.slots))
+        if not ranked or ranked[0].score < CONFIDENT or vetoed:
             suggestions = tuple(c for c in ranked[:3] if c.score >= SUGGEST_MIN)
             return Decision((), False, suggestions, tuple(ranked[:10]), query)
         best = ranked[0].score

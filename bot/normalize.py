@@ -43,6 +43,27 @@ STOPWORDS: frozenset[str] = frozenset(
     """.split()
 )
 
+# Everyday words that say little about the topic when a teacher describes what happens
+# ("dezelfde", "nooit", "terwijl"): without them, long descriptions are judged by their signals.
+STOPWORDS = STOPWORDS | frozenset(
+    """
+    een twee drie vier vijf zes zeven acht negen tien elf twaalf eerste tweede derde laatste
+    dezelfde hetzelfde zelfde ander andere anders elke elk ieder iedere alle allemaal beide
+    niks niets nooit altijd vaak soms meestal steeds weer nog alweer inmiddels ondertussen
+    terwijl omdat doordat zodat waardoor toen sinds sindsdien tijdens voordat nadat totdat
+    alleen ook zelfs wel heel erg best vrij nogal eigenlijk gewoon echt zo zoals net pas
+    binnen buiten boven beneden achter voor naast bij rest verder verdere bijna haast amper
+    gisteren vandaag morgen vanmorgen vanochtend vanmiddag vanavond week weken dag dagen
+    maand maanden jaar jaren keer keren moment momenten tijdje laatst onlangs vorige volgende
+    iets wat dingen ding zaak zaken mensen persoon personen jongen meisje
+    ga ging gingen gegaan kom kwam kwamen gekomen zeg zegt zei zeiden gezegd vertel vertelt
+    vertelde verteld loopt liep lopen doet deed gedaan heeft had gehad geeft gaf gegeven
+    probeer probeert probeerde geprobeerd lukt lukte gelukt wil wilde wou blijft bleef
+    klopt klopte twijfel twijfelen vinden vond gevonden hoor hoort hoorde zag gezien
+    ff efkes effe even snel vraagje kort
+    """.split()
+)
+
 # Phrases whose words mean something else on their own: "hoe laat" asks for a time, not about
 # being late.
 STOP_PHRASES: tuple[str, ...] = (

@@ -31,9 +31,9 @@ def render_reply(reply: Reply) -> str:
     if reply.safety:
         parts.append(_wrap(reply.safety.text))
     if reply.clarify:
-        parts.append(texts.CLARIFY)
-        parts.extend(f"  {i}. {a.title}" for i, a in enumerate(reply.answers, 1))
-        parts[-1] += "\n\n" + _wrap(render_answer(reply.answers[0]))
+        options = "\n".join(f"  {i}. {a.title}" for i, a in enumerate(reply.answers, 1))
+        parts.append(f"{texts.CLARIFY}\n{options}")
+        parts.append(render_answer(reply.answers[0]))
     elif reply.answers:
         parts.append(render_answer(reply.answers[0]))
         if len(reply.answers) > 1:

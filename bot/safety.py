@@ -65,11 +65,16 @@ _HITS = (r"(slaat|slaan|sloeg|sloegen|schopt|schoppen|schopte|mishandelt|misbrui
          r"knijpt|duwt|hits|hit|beats|beat|hurts|abuses)")
 _PATTERNS: dict[Level, tuple[str, ...]] = {
     "acute": (
-        r"\b(mes|messen|steekwapen|wapen|wapens|pistool|vuurwapen|geweer|knife|gun|weapon)\b",
+        r"\b(mes|messen|steekwapen|wapen|wapens|pistool|vuurwapen|geweer|knife|knives|guns?|"
+        r"weapons?)\b",
         r"\b(steekpartij|neergestoken|gestoken|schietpartij|schieten|schoten|shooting|stabbing|"
         r"stabbed)\b",
         r"\b(bommelding|gijzel\w*|ontvoerd|ontvoering|overdosis|bewusteloos|reanim\w*|"
-        r"hartstilstand|verdrinkt|verdronken|drowning|aangereden)\b",
+        r"hartstilstand|verdrinkt|verdronken|drowning|aangereden|flauwgevallen|epileptisch\w*|"
+        r"stuip|stuipen|anafylact\w*|allergische reactie|onwel|benauwd|ademnood|stikt|stikken|"
+        r"verslikt|unconscious|not breathing|seizure|choking)\b",
+        r"\b(ademt|ademhaling)\b.{0,20}\b(raar|niet|slecht|moeilijk|zwaar|nauwelijks|"
+        r"vreemd)\b",
         r"\bademt niet\b|\bin brand\b|\bbrand (in|op)\b|\bernstig gewond\b",
         r"\bbloedt (hevig|veel)\b",
         r"\b(water|kanaal|sloot|vijver|gracht) gevallen\b",
@@ -82,12 +87,18 @@ _PATTERNS: dict[Level, tuple[str, ...]] = {
         r"\b(nu|op dit moment)\b.{0,40}\b(gevochten|vechtpartij|geslagen|aangevallen)\b",
         r"\b(gevochten|vechtpartij)\b.{0,40}\b(nu|op dit moment)\b",
         r"\bkind (is )?(vermist|zoek|kwijt)\b|\bvermist kind\b",
-        r"\bemergency\b|\bin danger\b",
+        r"\bemergency\b|\bin danger\b|\bright now\b.{0,40}\b(fight\w*|attack\w*|hit\w*)\b",
+        r"\b(fight\w*|attack\w*)\b.{0,40}\bright now\b",
     ),
     "suicide": (
         r"\b(suicid\w*|suizid\w*|zelfmoord\w*|zelfdoding\w*|suicidaal|suicidale)\b",
         r"\b(niet|nooit) meer\b.{0,20}\b(leven|bestaan|wakker (te )?worden|er (te )?zijn|"
         r"hier (te )?zijn)\b",
+        r"\ber\b.{0,15}\bniet meer\b.{0,15}\bzijn\b",
+        r"\b(sneetjes|sneden|snee|snees|krassen|wondjes|littekens)\b.{0,30}\b(arm|armen|"
+        r"onderarm|onderarmen|pols|polsen|bovenbeen|benen|dijen)\b",
+        r"\b(end (it|it all|my life|his life|her life)|give\w* (his|her|their) (stuff|things|"
+        r"belongings) away|geeft (zijn|haar) spullen weg|weggeven van spullen)\b",
         r"\b(dood (willen|wil|zijn|gaan)|wil(de|t)? (graag )?dood|wou dood)\b",
         r"\beinde? aan\b.{0,25}\b(maken|leven)\b",
         r"\bzichzelf\b.{0,15}\b(pijn|aandoen|aan te doen|snijden|verwonden|beschadigen|"
@@ -106,10 +117,19 @@ _PATTERNS: dict[Level, tuple[str, ...]] = {
         rf"\b{_FAMILY}\b.{{0,40}}\b{_HITS}\b",
         rf"\b{_HITS}\b.{{0,25}}\b(mij|me|zoon|dochter|{_FAMILY})\b",
         r"\b(geslagen|geschopt|geknepen|gewurgd) (door|thuis)\b|\bthuis geslagen\b",
-        r"\bblauwe plek\w*\b|\bbrandwond\w*\b|\bstriemen\b|\bbruises?\b",
+        r"\bblauwe plek\w*\b|\bbrand(wond|plek)\w*\b|\bstriemen\b|\bbruis(es|ed)?\b|"
+        r"\bsigaret\w*\b.{0,30}\b(plek\w*|wond\w*|brand\w*)\b|\b(plek\w*|wond\w*)\b.{0,30}"
+        r"\bsigaret\w*\b",
+        r"\b(vieze|volle) luier\w*\b|\bzere billen\b|\bondervoed\w*\b|\buitgehongerd\b|"
+        r"\bongewassen\b|\bniet (gewassen|verzorgd)\b",
         r"\bverwaarlo\w*\b|\bneglect\w*\b|\babus\w*\b|\bdomestic violence\b",
         r"\b(krijgt|kreeg|krijgen) (thuis )?(geen|nooit) (eten|te eten)\b|\bopgesloten\b|"
-        r"\bvastgebonden\b",
+        r"\bvastgebonden\b|\bopsluiten\b|\block\w* (her|him|them|me) (in|up)\b",
+        rf"\b{_FAMILY}\b.{{0,40}}\b(zit|zat|zitten|gezeten) aan (haar|hem|mij|me|zijn|"
+        r"de kinderen)\b",
+        rf"\b{_FAMILY}\b.{{0,30}}\baan (haar|hem|mij|me|zijn) (lijf |lichaam )?(zit|zat|zitten)\b",
+        r"\b(onzedelijk\w*|ontucht\w*|seksueel getint\w*|betast\w*|molest\w*|touched her|"
+        r"touched him|touches her|touches him)\b",
         r"\b(seksueel|sexueel) (misbruik\w*|geweld|grensoverschrijdend\w*)\b|\bmisbruik\w*\b",
         r"\b(aangerand|aanranding|verkracht\w*|incest|loverboy\w*|mensenhandel|grooming)\b",
         r"\b(uithuwelijk\w*|gedwongen huwelijk|eergerelateerd\w*|meisjesbesnijdenis|"
@@ -123,13 +143,17 @@ _PATTERNS: dict[Level, tuple[str, ...]] = {
 _STAFF_SUBJECT = re.compile(
     r"\b(leerkracht\w*|leraar|leraren|docent\w*|juf|meester|collega\w*|gymleraar|gymdocent|"
     r"concierge|stagiair\w*|mentor|directeur|onderwijsassistent\w*|invaller|medewerker\w*|"
-    r"teacher|staff|conciërge|vrijwilliger|overblijfmoeder|overblijfkracht)\b"
+    r"teacher|staff|vrijwilliger|overblijfmoeder|overblijfkracht|stagair\w*|stagiaire?|"
+    r"trainer|coach|bestuurder|ib er|iber|zorgcoordinator|logopedist|begeleider)\b"
 )
 _STAFF_SIGNAL = re.compile(
     r"\b(ongepast\w*|aanrak\w*|aangeraakt|raakt\b.{0,20}\baan|betast\w*|zit\b.{0,15}\baan|"
     r"seksue\w*|sexue\w*|misbruik\w*|grensoverschrijdend\w*|zoen\w*|relatie met (een )?"
     r"leerling|naaktfoto\w*|aanrand\w*|verkracht\w*|mishandelt|slaat|sloeg|geslagen|"
-    r"intiem\w*|appt\b.{0,20}\bprive|touch\w*|abus\w*)"
+    r"intiem\w*|appt\b.{0,20}\bprive|touch\w*|abus\w*|onzedelijk\w*|ontucht\w*|"
+    r"(zit|zat|zitten|gezeten) aan|afspreken met (haar|hem)|met (haar|hem) afspreken|"
+    r"s avonds laat\b.{0,30}\b(berichtjes|appjes|berichten|appen)|(berichtjes|appjes)\b.{0,40}"
+    r"\bafspreken|verliefd)"
 )
 _STAFF_WINDOW = 80  # characters between the person and the act
 

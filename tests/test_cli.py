@@ -127,3 +127,13 @@ def test_no_traceback_with_a_token_but_no_bot_yet(command: list[str]) -> None:
     result = run(*command, env={"TELEGRAM_BOT_TOKEN": "123:abc"})
     assert b"Traceback" not in result.stderr
     assert b"123:abc" not in result.stderr + result.stdout
+
+
+def test_the_answering_path_imports_no_telegram_or_plotting_library() -> None:
+    code = ("import sys, io, contextlib; from bot.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()): main(['ask', '--json', 'bieb'])\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('telegram', 'matplotlib', 'httpx', 'aiosqlite')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, check=True, timeout=60)
+    assert result.stdout.strip() == "[]"

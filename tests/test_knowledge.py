@@ -182,3 +182,14 @@ def test_kb_check_passes_on_the_shipped_knowledge() -> None:
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout
     assert result.stdout.strip().splitlines()[-1].startswith("OK:")
+
+
+def test_kb_check_warns_about_a_name_shared_by_two_entries(kb_copy: Path) -> None:
+    path = kb_copy / "partners.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("names: [jongerenwerker,", "names: [kinderwerk, jongerenwerker,",
+                                 1), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "kb", "check", str(kb_copy)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert "WARNING name 'kinderwerk' is used by" in result.stdout

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import sys
@@ -78,7 +77,7 @@ def batch_wall(qs: list[str]) -> float:
         subprocess.run([*cmd, "ask", "--json", "--batch", f.name], check=True,
                        stdout=subprocess.DEVNULL, cwd=ROOT)
         runs.append(time.perf_counter() - t0)
-    os.unlink(f.name)
+    Path(f.name).unlink()
     return statistics.median(runs)
 
 

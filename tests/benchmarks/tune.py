@@ -9,6 +9,8 @@ copies them into `bot.matcher.Weights` and checks the held-out figures once afte
 from __future__ import annotations
 
 import itertools
+import multiprocessing
+import os
 import sys
 from pathlib import Path
 
@@ -39,20 +41,31 @@ def score(service: Service, cases: list[Case], threshold: float) -> tuple[float,
     return 100 * hit1 / n_in, 100 * hit3 / n_in, 100 * rejected / max(n_oos, 1)
 
 
-def main() -> None:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests/eval/dev.yaml"
-    cases = load_cases(path)
+def _evaluate(job: tuple[list[Case], Weights]) -> list[tuple[bool, float, float, float, float,
+                                                                   Weights]]:
+    cases, weights = job
     kb = load_knowledge()
-    results = []
-    grid = itertools.product([0.35, 0.45, 0.55], [0.1, 0.2, 0.3], [0.1, 0.15, 0.25],
-                             [0.1, 0.2], [0.7, 1.0, 1.5], [0.4, 0.6, 0.8])
-    for cover, evidence, phrase, title, scale, unknown in grid:
-        weights = Weights(cover, evidence, phrase, title, scale, unknown)
-        service = Service(kb)
-        service.index = Index(kb, weights)
-        for threshold in (35.0, 40.0, 45.0, 50.0):
-            top1, top3, oos = score(service, cases, threshold)
-            results.append((oos >= 95.0, top1, top3, oos, threshold, weights))
+    service = Service(kb)
+    service.index = Index(kb, weights)
+    out = []
+    for threshold in (40.0, 45.0, 50.0):
+        top1, top3, oos = score(service, cases, threshold)
+        out.append((oos >= 95.0, top1, top3, oos, threshold, weights))
+    return out
+
+
+def main() -> None:
+    paths = [Path(a) for a in sys.argv[1:]] or [ROOT / "tests/eval/dev.yaml",
+                                                ROOT / "tests/eval/dev2.yaml"]
+    cases = [case for path in paths for case in load_cases(path)]
+    results: list[tuple[bool, float, float, float, float, Weights]] = []
+    grid = list(itertools.product([0.3, 0.4, 0.5], [0.15, 0.25, 0.35], [0.15, 0.25],
+                                  [0.15, 0.25], [0.4, 0.6], [2.0, 3.0], [0.0, 0.5, 1.0]))
+    jobs = [(cases, Weights(cover, evidence, phrase, title, 1.0, unknown, cap, 1.5, gate))
+            for cover, evidence, phrase, title, unknown, cap, gate in grid]
+    with multiprocessing.Pool(os.cpu_count()) as pool:
+        for chunk in pool.imap_unordered(_evaluate, jobs, chunksize=4):
+            results.extend(chunk)
     results.sort(key=lambda r: (r[0], r[1], r[2], r[3]), reverse=True)
     for _ok, top1, top3, oos, threshold, weights in results[:15]:
         print(f"top1={top1:5.1f} top3={top3:5.1f} oos={oos:5.1f} threshold={threshold} {weights}")
