@@ -65,6 +65,7 @@ OFFTOPIC_VETO_WORDS = 5
 
 
 OFF_TOPIC = "off topic"
+OFFTOPIC_TOKEN = "zzofftopiczz"  # stands in for an off-topic phrase; no entry contains it
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +186,8 @@ class Index:
                 self.vocab_stems.setdefault(stem(key), words)
         # Words that mark another subject ("salaris", "recept") weigh heavily and match nothing,
         # so that "hoeveel verdient een IB'er" is not taken for a question about the IB'er.
-        offtopic = {stem(w): w for w in kb.vocabulary.offtopic}
+        offtopic = {stem(w): w for w in kb.vocabulary.offtopic if " " not in w}
+        self.offtopic_phrases = tuple(sorted(w for w in kb.vocabulary.offtopic if " " in w))
         # A word the knowledge base itself uses is never off topic; `kb check` reports it.
         self.offtopic_conflicts = tuple(sorted(w for s, w in offtopic.items()
                                                if s in self.postings))
@@ -238,7 +240,11 @@ class Index:
             return None
         for cut in range(len(word) - 4, 3, -1):
             head, tail = word[:cut], word[cut:]
+            if tail in STOPWORDS:
+                continue
             for h in dict.fromkeys((head, head[:-1] if head.endswith("s") else head)):
+                if len(h) < 4 or h in STOPWORDS:
+                    continue
                 hs, ts = stem(h), stem(tail)
                 if hs in self.postings and ts in self.postings:
                     return {hs: COMPOUND_FACTOR, ts: COMPOUND_FACTOR}, f"{word} = {h} + {tail}"
@@ -246,7 +252,12 @@ class Index:
 
     def analyse(self, question: str) -> Query:
         text = question[:MAX_QUESTION_CHARS]
-        words = strip_stop_phrases(fold(text)).split()
+        folded = fold(text)
+        # An off-topic phrase ("het weer") becomes one heavy word that matches nothing.
+        for phrase in self.offtopic_phrases:
+            if f" {phrase} " in f" {folded} ":
+                folded = f" {folded} ".replace(f" {phrase} ", f" {OFFTOPIC_TOKEN} ").strip()
+        words = strip_stop_phrases(folded).split()
         # Vocabulary phrases (longest first) attach their expansions to the words they cover.
         extra: list[dict[str, float]] = [{} for _ in words]
         notes: list[list[str]] = [[] for _ in words]
@@ -272,7 +283,7 @@ class Index:
             if not is_content and not extra[i]:
                 continue
             own = stem(word)
-            if is_content and own in self.offtopic:
+            if is_content and (own in self.offtopic or word == OFFTOPIC_TOKEN):
                 if own not in seen:
                     seen.add(own)
                     slots.append(Slot(word, {}, self.offtopic_weight, (OFF_TOPIC,)))
@@ -283,18 +294,25 @@ class Index:
             for s, f in extra[i].items():
                 alts[s] = max(alts.get(s, 0.0), f)
             slot_notes = list(notes[i])
+            corrected = False
             if is_content and own not in self.postings and not extra[i]:
                 fixed, note = self._correct(word)
                 for s, f in fixed.items():
                     alts[s] = max(alts.get(s, 0.0), f)
                 if note:
                     slot_notes.append(note)
+                corrected = bool(fixed)
             key = own if is_content else f"{word}:{i}"
             if key in seen:
                 continue
             seen.add(key)
-            known = [self.idf[s] for s in alts if s in self.idf]
+            known = [self.idf[s] * (f if corrected else 1.0)
+                     for s, f in alts.items() if s in self.idf]
             weight = max(known) if known else self.unknown_weight
+            if corrected:
+                # A guessed spelling may be wrong ("leert" is not "levert"): weigh the word as
+                # an unknown one, except for the confidence the guess earns.
+                weight = max(self.unknown_weight, (weight + self.unknown_weight) / 2)
             if not is_content:
                 weight *= 0.5  # an expanded stopword ("who") should not dominate
             slots.append(Slot(word, alts, weight, tuple(slot_notes)))

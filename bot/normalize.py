@@ -61,6 +61,9 @@ STOPWORDS = STOPWORDS | frozenset(
     probeer probeert probeerde geprobeerd lukt lukte gelukt wil wilde wou blijft bleef
     klopt klopte twijfel twijfelen vinden vond gevonden hoor hoort hoorde zag gezien
     ff efkes effe even snel vraagje kort
+    use using used write writing wrote make making made work working should why outside inside
+    someone something anything everything thing things way ways best good bad new now today
+    often always never still yet again very much many more most really quite also just only
     """.split()
 )
 

@@ -81,12 +81,22 @@ _PATTERNS: dict[Level, tuple[str, ...]] = {
         r"\b(acuut|direct|onmiddellijk) gevaar\b|\blevensgevaar\w*\b|\bnu in gevaar\b",
         r"\bdreigt\b.{0,30}\b(vermoorden|doden|dood te maken|neer te steken|te steken|geweld|"
         r"te slaan|in elkaar)\b",
-        r"\bagressie\w*\b.{0,40}\b(plein|school|klas|deur|hek|gebouw|gang)\b",
-        r"\b(plein|school|klas|deur|hek|gebouw|gang)\b.{0,40}\bagressie\w*\b",
+        r"\bagressie\w*\b.{0,40}\b(plein|school\w*|klas|deur|hek|gebouw|gang|poort|ingang)\b",
+        r"\b(plein|school\w*|klas|deur|hek|gebouw|gang|poort|ingang)\b.{0,40}\bagressie\w*\b",
         r"\b(wordt|worden) (nu|op dit moment) (geslagen|mishandeld|bedreigd|aangevallen)\b",
         r"\b(nu|op dit moment)\b.{0,40}\b(gevochten|vechtpartij|geslagen|aangevallen)\b",
         r"\b(gevochten|vechtpartij)\b.{0,40}\b(nu|op dit moment)\b",
         r"\bkind (is )?(vermist|zoek|kwijt)\b|\bvermist kind\b",
+        r"\b(knuppel|honkbalknuppel|bijl|stok|stokken|boksbeugel)\b.{0,40}\b(agressie\w*|dreig\w*|"
+        r"slaan|slaat|zwaait|bedreig\w*)\b",
+        r"\b(agressie\w*|dronken|dreig\w*)\b.{0,40}\b(knuppel|honkbalknuppel|bijl|stok|"
+        r"boksbeugel)\b",
+        r"\b(mee (te )?(trekken|sleuren|nemen)|meegetrokken|meegenomen|in (een|zijn) auto "
+        r"(te )?(trekken|lokken))\b.{0,40}\b(kind|leerling|meisje|jongen)\b",
+        r"\b(onbekende|vreemde) (man|vrouw|persoon)\b.{0,50}\b(kind|kinderen|leerling\w*|"
+        r"meisje|jongen|hek|plein)\b.{0,30}\b(trekken|trekt|lokken|lokt|meenemen|neemt)\b",
+        r"\b(op het dak|op de rand|op de brug|op het spoor)\b.{0,40}\b(springen|spring\w*|"
+        r"dreigt)\b|\bdreigt te springen\b",
         r"\bemergency\b|\bin danger\b|\bright now\b.{0,40}\b(fight\w*|attack\w*|hit\w*)\b",
         r"\b(fight\w*|attack\w*)\b.{0,40}\bright now\b",
     ),
@@ -103,7 +113,13 @@ _PATTERNS: dict[Level, tuple[str, ...]] = {
         r"\beinde? aan\b.{0,25}\b(maken|leven)\b",
         r"\bzichzelf\b.{0,15}\b(pijn|aandoen|aan te doen|snijden|verwonden|beschadigen|"
         r"krassen|ophangen)\b",
-        r"\b(snijdt|snijden|krast|krassen|kerft|kerven) (zich|zichzelf)\b|\bsnijwond\w*\b",
+        r"\b(snijdt|snijd|snij|snijden|krast|krassen|kerft|kerven|beschadigt|verwondt) "
+        r"(zich|zichzelf)\b|\bsnijwond\w*\b",
+        r"\b(liever|beter) dood\b|\bwas ik (maar )?dood\b|\bdood (wil|willen|zijn|gaan)\b|"
+        r"\bniet meer wakker\b|\bdreigt te springen\b|\bzichzelf (wat |iets )?aan te doen\b",
+        r"\b(goodbye|farewell|suicide) (letter|note|message)\b|\bafscheids(brief|briefje|"
+        r"bericht)\w*\b|\b(want|wants|wanted) to die\b|\bhurt\w* (him|her|them|my)sel(f|ves)\b|"
+        r"\b(cuts|cutting) (him|her|them)sel(f|ves)\b",
         r"\b(zelfbeschadiging|zelfverwonding|automutilatie|self harm|selfharm|wants to die|"
         r"suicide)\b",
         r"\bkill\w* (him|her|my|them|your)sel(f|ves)\b|\bend (his|her|my|their) life\b",
@@ -134,7 +150,18 @@ _PATTERNS: dict[Level, tuple[str, ...]] = {
         r"\b(aangerand|aanranding|verkracht\w*|incest|loverboy\w*|mensenhandel|grooming)\b",
         r"\b(uithuwelijk\w*|gedwongen huwelijk|eergerelateerd\w*|meisjesbesnijdenis|"
         r"genitale verminking|besnijdenis)\b",
-        r"\b(bang|durft niet|wil niet) (om )?(naar huis|thuis)\b|\bonveilig\w* thuis\w*\b",
+        r"\b(bang|durft niet|wil niet|angstig|angst)\b.{0,15}\b(naar huis|thuis)\b|"
+        r"\bonveilig\w* thuis\w*\b|\bafraid to go home\b|\bscared to go home\b",
+        r"\b(vieze|stinkende|dezelfde vieze) kleren\b|\bstinkt\b|\b(steeds|altijd|vaak|elke dag|"
+        r"chronisch) honger\b|\bhonger\b.{0,30}\b(vieze|vies|stinkt|alleen thuis)\b",
+        r"\b(alleen|allen) thuis\b.{0,40}\b(nacht|nachts|s nachts|dagen|weekend|kleuter|"
+        r"baby|peuter)\b|\b(kleuter|peuter|baby|jong kind)\b.{0,40}\b(alleen|allen) thuis\b",
+        r"\bpolitie\b.{0,60}\b(ruzie|geweld|gezin|thuis|bij hen)\b|\bruzie\b.{0,40}\bpolitie\b|"
+        r"\b(kind|kinderen) (zat|zaten|zit|staat) (er )?tussen\b",
+        rf"\b{_FAMILY}\b.{{0,40}}\bmet (hem|haar|mij|me) doet\b|\b(rare|vreemde|enge) dingen\b"
+        rf".{{0,40}}\b{_FAMILY}\b|\b{_FAMILY}\b.{{0,40}}\b(rare|vreemde|enge) dingen\b",
+        r"\bmoet\b.{0,40}\btrouwen\b|\btrouwen met (een )?(neef|oom|oudere man|man)\b|"
+        r"\bforced marriage\b",
         r"\bonveilige (thuis)?situatie\b|\bthuis (is )?(niet )?onveilig\b",
         r"\bveilig thuis\b|\bmeldcode\b|\bnaaktfoto\w*\b|\bsextortion\b",
     ),
@@ -151,9 +178,11 @@ _STAFF_SIGNAL = re.compile(
     r"seksue\w*|sexue\w*|misbruik\w*|grensoverschrijdend\w*|zoen\w*|relatie met (een )?"
     r"leerling|naaktfoto\w*|aanrand\w*|verkracht\w*|mishandelt|slaat|sloeg|geslagen|"
     r"intiem\w*|appt\b.{0,20}\bprive|touch\w*|abus\w*|onzedelijk\w*|ontucht\w*|"
-    r"(zit|zat|zitten|gezeten) aan|afspreken met (haar|hem)|met (haar|hem) afspreken|"
+    r"(zit|zat|zitten|gezeten) aan|aan (een |de |haar |hem )?\w* ?(heeft |hebben |zou hebben )?"
+    r"(gezeten|zitten)\b|afspreken met (haar|hem)|met (haar|hem) afspreken|"
     r"s avonds laat\b.{0,30}\b(berichtjes|appjes|berichten|appen)|(berichtjes|appjes)\b.{0,40}"
-    r"\bafspreken|verliefd)"
+    r"\bafspreken|verliefd|hartjes|kusjes|schatje|liefdes\w*|(rare|vreemde|naakt\w*|ongepaste|"
+    r"stiekeme|intieme) (foto|fotos|foto s|filmpjes|beelden|berichten)|heart emojis)"
 )
 _STAFF_WINDOW = 80  # characters between the person and the act
 

@@ -1,7 +1,8 @@
 """Answer quality, measured on questions written the way staff type them.
 
-heldout.yaml was written before any tuning and is never copied into the knowledge base; dev.yaml
-is the set the knowledge base and matcher are tuned against; sample.yaml is the shared sample.
+heldout.yaml was written before any tuning and is never copied into the knowledge base; dev.yaml,
+dev2.yaml and dev3.yaml (written independently, later) are what the knowledge base and the
+matcher are tuned against; sample.yaml is the shared sample.
 """
 
 from __future__ import annotations
@@ -23,12 +24,31 @@ def test_quality_targets_are_met(service: Service, name: str) -> None:
     assert not below, f"{name}: {below}\n" + "\n".join(result.failures)
 
 
+# Floors for the development sets: a change that loses ground on them is a regression.
+DEV_FLOORS = {
+    "dev.yaml": {"top1": 97.0, "top3": 98.0, "oos_rejected": 95.0, "safety": 100.0,
+                 "facts": 95.0},
+    "dev2.yaml": {"top1": 93.0, "top3": 96.0, "oos_rejected": 95.0, "safety": 100.0,
+                  "facts": 95.0},
+    "dev3.yaml": {"top1": 95.0, "top3": 97.0, "oos_rejected": 95.0, "safety": 100.0,
+                  "facts": 100.0},
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEV_FLOORS))
+def test_development_sets_do_not_regress(service: Service, name: str) -> None:
+    result = evaluate(load_cases(EVAL_DIR / name), service.ask)
+    summary = result.summary()
+    below = {k: summary[k] for k, floor in DEV_FLOORS[name].items() if summary[k] < floor}
+    assert not below, f"{name}: {below}\n" + "\n".join(result.failures)
+
+
 def test_the_heldout_set_is_large_enough() -> None:
     assert len(load_cases(EVAL_DIR / "heldout.yaml")) >= 150
 
 
 def test_every_safety_case_in_every_set_gets_its_notice(service: Service) -> None:
-    for name in ("heldout.yaml", "dev.yaml", "sample.yaml"):
+    for name in ("heldout.yaml", "dev.yaml", "dev2.yaml", "dev3.yaml", "sample.yaml"):
         cases = [c for c in load_cases(EVAL_DIR / name) if c.kind == "safety"]
         result = evaluate(cases, service.ask)
         assert result.summary()["safety"] == 100.0, result.failures
