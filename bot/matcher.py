@@ -5,14 +5,15 @@ normalise -> expand with the vocabulary -> correct typos -> score -> rank -> dec
 Scoring is in two stages so that it stays fast on large knowledge bases: an inverted index over
 stems selects and scores candidates by how much of the question they cover (weighted by how rare
 each word is and where in the entry it stands), then rapidfuzz compares the best candidates'
-phrasings with the question. The three signals combine into one 0-100 confidence.
+phrasings with the question. Four signals (coverage, evidence, phrase, title) combine into one
+0-100 confidence, which the decision compares with fixed thresholds.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
@@ -33,7 +34,6 @@ COMPOUND_FACTOR = 0.8  # a part of an unknown compound
 MAX_QUESTION_CHARS = 600  # match on a bounded prefix; safety reads the whole message
 MAX_PHRASE_WORDS = 4
 CANDIDATES = 40  # how many index hits get the (slower) phrase comparison
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +62,6 @@ SUGGEST_MIN = 22.0  # weaker candidates above this are offered as suggestions
 # A short question with an off-topic word ("hoeveel verdient een IB'er") is about that other
 # subject: it gets suggestions at most. In a longer description such a word only weighs in.
 OFFTOPIC_VETO_WORDS = 5
-
-
-OFF_TOPIC = "off topic"
 OFFTOPIC_TOKEN = "zzofftopiczz"  # stands in for an off-topic phrase; no entry contains it
 
 
@@ -76,6 +73,7 @@ class Slot:
     alternatives: dict[str, float]  # stem -> factor (1.0 for the word itself)
     weight: float  # how much this word counts in the question
     notes: tuple[str, ...] = ()  # how alternatives were found, for --explain
+    off_topic: bool = False  # a word from the vocabulary's off-topic list
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +93,7 @@ class Candidate:
     cover: float  # 0-1
     phrase: float  # 0-1
     title: float  # 0-1
-    evidence: float = 0.0  # 0-1
-    matched: tuple[str, ...] = field(default_factory=tuple)  # for --explain
+    evidence: float  # 0-1
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,7 +283,7 @@ class Index:
             if is_content and (own in self.offtopic or word == OFFTOPIC_TOKEN):
                 if own not in seen:
                     seen.add(own)
-                    slots.append(Slot(word, {}, self.offtopic_weight, (OFF_TOPIC,)))
+                    slots.append(Slot(word, {}, self.offtopic_weight, ("off topic",), True))
                 continue
             alts: dict[str, float] = {}
             if is_content:
@@ -394,7 +391,7 @@ class Index:
     def matched_terms(self, query: Query, entry: Entry) -> tuple[str, ...]:
         """The question's stems found in `entry`, with the field they were found in."""
         idx = self.entries.index(entry)
-        names = {v: k for k, v in FIELD_WEIGHTS.items()}
+        names = {1.0: "title", 0.9: "questions/keywords", 0.5: "answer", 0.4: "text"}
         found = []
         for slot in query.slots:
             for alt in sorted(slot.alternatives):
@@ -408,7 +405,7 @@ class Index:
         ranked = self.rank(query)
         top = max(1, top)
         vetoed = (len(query.slots) <= OFFTOPIC_VETO_WORDS
-                  and any(not s.alternatives and s.notes == (OFF_TOPIC,) for s in query.slots))
+                  and any(s.off_topic for s in query.slots))
         if not ranked or ranked[0].score < CONFIDENT or vetoed:
             suggestions = tuple(c for c in ranked[:3] if c.score >= SUGGEST_MIN)
             return Decision((), False, suggestions, tuple(ranked[:10]), query)
