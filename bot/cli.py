@@ -232,8 +232,33 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(
             "no TELEGRAM_BOT_TOKEN set: create a bot with @BotFather in Telegram, put the token "
             "in .env as TELEGRAM_BOT_TOKEN=..., and meanwhile try 'wijkwijzer chat'", EXIT_USAGE)
-    raise CliError("the Telegram bot is not part of this version yet; use 'wijkwijzer chat'",
-                   EXIT_USAGE)
+    service = _service(settings)
+    from telegram.error import InvalidToken, NetworkError, TelegramError
+
+    from bot import app as telegram_app  # PTB is loaded only here
+    from bot.storage import StorageError
+
+    telegram_app.configure_logging(settings.token.reveal(),
+                                   logging.DEBUG if args.verbose else logging.INFO)
+    application = telegram_app.build_application(settings, service)
+    try:
+        if getattr(args, "webhook", None):
+            telegram_app.run_webhook(application, args.webhook, args.listen, args.port,
+                                     os.environ.get("WIJKWIJZER_WEBHOOK_SECRET") or None)
+        else:
+            telegram_app.run_polling(application)
+    except StorageError as exc:
+        raise CliError(f"database: {exc}") from exc
+    except InvalidToken as exc:
+        raise CliError("Telegram refused the token: check TELEGRAM_BOT_TOKEN (from @BotFather)"
+                       ) from exc
+    except NetworkError as exc:
+        raise CliError(f"cannot reach the Telegram Bot API ({exc.__class__.__name__}): check "
+                       "the network or TELEGRAM_API_BASE_URL") from exc
+    except TelegramError as exc:
+        raise CliError("Telegram error: " + str(exc).replace(settings.token.reveal(), "[token]")
+                       ) from exc
+    return EXIT_OK
 
 
 class _Parser(argparse.ArgumentParser):
@@ -274,7 +299,10 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("file")
     ev.set_defaults(func=cmd_eval)
 
-    run = sub.add_parser("run", help="start the Telegram bot")
+    run = sub.add_parser("run", help="start the Telegram bot (long polling, or --webhook)")
+    run.add_argument("--webhook", metavar="URL", help="public HTTPS URL Telegram posts to")
+    run.add_argument("--listen", default="127.0.0.1", help="address to listen on (webhook)")
+    run.add_argument("--port", type=int, default=8443, help="port to listen on (webhook)")
     run.set_defaults(func=cmd_run)
     return parser
 
@@ -293,6 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = load_settings()
     if args.command is None:
         args.func = cmd_run if settings.token else cmd_chat
+        args.webhook = None
     try:
         status: int = args.func(args, settings)
     except CliError as exc:

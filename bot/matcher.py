@@ -194,6 +194,13 @@ class Index:
         self.max_phrase = min(self.max_phrase, MAX_PHRASE_WORDS)
         self.surface_words: list[str] = sorted(set(surface) | set(self.vocabulary))
         self.surface_stem = surface
+        # Typo candidates by length: a spelling at least 82 % similar (rapidfuzz ratio) differs
+        # in length by at most a fifth, so each length needs only its neighbours.
+        self._typo_candidates: dict[int, list[str]] = {}
+        for length in range(1, max((len(w) for w in self.surface_words), default=0) + 4):
+            window = max(2, length // 5 + 1)
+            self._typo_candidates[length] = [w for w in self.surface_words
+                                             if abs(len(w) - length) <= window]
 
     # --- question analysis -------------------------------------------------------------------
 
@@ -213,7 +220,8 @@ class Index:
         """
         if len(word) < 4 or word.isdigit():
             return {}, None
-        match = process.extractOne(word, self.surface_words, scorer=fuzz.ratio,
+        candidates = self._typo_candidates.get(len(word), self.surface_words)
+        match = process.extractOne(word, candidates, scorer=fuzz.ratio,
                                    score_cutoff=82.0 if len(word) > 5 else 88.0)
         if match is None or match[1] < 90.0:
             split = self._split_compound(word)
@@ -345,7 +353,7 @@ class Index:
                 picked.append(min(slot.alternatives))
         return " ".join(sorted(picked))
 
-    def _title_cover(self, idx: int, query: Query) -> float:
+    def _title_cover(self, idx: int, slot_stems: list[frozenset[str]]) -> float:
         """Share of the entry's title (or one of its names) that the question names.
 
         Each word of the question counts once, so that one word whose vocabulary expansion
@@ -354,7 +362,7 @@ class Index:
         best = 0.0
         for title in self.title_stems[idx]:
             if title:
-                hits = sum(1 for slot in query.slots if not title.isdisjoint(slot.alternatives))
+                hits = sum(1 for stems in slot_stems if not title.isdisjoint(stems))
                 best = max(best, min(hits, len(title)) / len(title))
         return best
 
@@ -370,6 +378,7 @@ class Index:
         total = min(query.total_weight, w.cover_cap * self.max_idf) or 1.0
         scale = w.evidence_scale * self.max_idf
         phrase_text = self._query_phrase(query)
+        slot_stems = [frozenset(s.alternatives) for s in query.slots if s.alternatives]
         ranked: list[Candidate] = []
         for idx, value in shortlist:
             cover = value / total
@@ -377,7 +386,7 @@ class Index:
             best = process.extractOne(phrase_text, self.phrasings[idx],
                                       scorer=fuzz.token_sort_ratio)
             phrase = (best[1] / 100.0) if best else 0.0
-            title = self._title_cover(idx, query)
+            title = self._title_cover(idx, slot_stems)
             # A question that names an entry's title but is mostly about something else
             # ("hoeveel verdient een IB'er") gets little credit for the title.
             gate = cover ** w.gate if w.gate else 1.0

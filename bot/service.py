@@ -6,6 +6,7 @@ decision, composed into answers that read on their own.
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,6 +153,20 @@ class Service:
         """An entry by id, for buttons and deep links."""
         entry = self.kb.get(entry_id)
         return compose(self.kb, entry, 100.0) if entry else None
+
+    def partners(self, domain: str | None = None, age: str | None = None) -> list[Entry]:
+        """Partners in a praatplaat domain and/or age group, by title (for browsing)."""
+        return sorted((e for e in self.kb if e.kind == "partner"
+                       and (domain is None or e.domain == domain)
+                       and (age is None or age in e.ages)), key=lambda e: e.title.casefold())
+
+    def entries_of(self, kind: str) -> list[Entry]:
+        return sorted((e for e in self.kb if e.kind == kind), key=lambda e: e.title.casefold())
+
+    def random_tip(self, rng: random.Random) -> Answer:
+        tips = self.entries_of("tip") or list(self.kb)
+        entry = rng.choice(tips)
+        return compose(self.kb, entry, 100.0)
 
     def ask(self, question: str, top: int = 3, explain: bool = False) -> Reply:
         text = clean_question(question)

@@ -48,3 +48,105 @@ PRIVACY_REMINDER = (
     "Tip: noem in een chat geen namen of andere gegevens van leerlingen of ouders. Beschrijf de "
     "situatie algemeen, bijvoorbeeld \"een leerling uit groep 6\"."
 )
+
+REPHRASE_HINT = (
+    "Tip: noem het onderwerp in een paar woorden, bijvoorbeeld \"leerling spijbelt\", \"gezin "
+    "met geldzorgen\" of \"samenwerken met de bibliotheek\"."
+)
+
+# --- Telegram ---------------------------------------------------------------------------------
+
+WELCOME = (
+    "Hoi! Ik ben Wijkwijzer. Ik help je kiezen wie je in de wijk inschakelt rond leerlingen en "
+    "gezinnen.\n"
+    "• Stel je vraag in gewone woorden, bijvoorbeeld \"wie bel ik bij verzuim?\".\n"
+    "• Of blader zonder typen: /partners, /situaties en /tips.\n"
+    "• Bij zorgen over veiligheid krijg je altijd eerst de noodroute.\n\n"
+    "Noem geen namen of andere gegevens van leerlingen of ouders: beschrijf de situatie "
+    "algemeen, zoals \"een leerling uit groep 6\"."
+)
+
+EXAMPLE_QUESTIONS: tuple[str, ...] = (
+    "Wie bel ik als een gezin het thuis zwaar heeft?",
+    "Hoe snel moet ik verzuim melden?",
+    "Wat doet de brugfunctionaris?",
+    "Hoe begin ik met samenwerken in de wijk?",
+)
+
+HELP = (
+    "<b>Zo werkt Wijkwijzer</b>\n"
+    "Typ je vraag gewoon in de chat. Je krijgt wie je kunt inschakelen, wanneer en hoe, of de "
+    "route die je volgt.\n\n"
+    "/partners – partners per domein en leeftijd\n"
+    "/situaties – routes voor situaties in de klas en thuis\n"
+    "/tips – tips voor samenwerken met de wijk\n"
+    "/tip – een willekeurige tip\n"
+    "/zoek &lt;vraag&gt; – zoeken (handig in groepen)\n"
+    "/privacy – wat ik bewaar\n"
+    "/over – bronnen en hoe actueel ze zijn\n\n"
+    "Delen: typ in een andere chat @{bot} en je vraag, en kies een antwoord om door te sturen."
+)
+
+PRIVACY = (
+    "<b>Wat Wijkwijzer bewaart</b>\n"
+    "• Per onderwerp uit de kennisbank: hoe vaak het als antwoord is gegeven en hoeveel 👍 en 👎 "
+    "het kreeg. Zonder je vraag, zonder je naam of gebruikers-id en zonder chat-id. Deze "
+    "tellingen blijven bewaard zolang het onderwerp bestaat; beheerders van de kennisbank zien "
+    "ze.\n"
+    "• Je vragen zelf worden niet opgeslagen en niet gelogd. Om spam te remmen onthoudt de bot "
+    "een paar minuten in het werkgeheugen hoeveel berichten je stuurde; dat wordt nergens "
+    "opgeslagen.\n"
+    "• Foutmeldingen in het logboek bevatten alleen het soort fout, nooit je bericht.\n\n"
+    "Let op: berichten gaan via de servers van Telegram en zijn niet end-to-end versleuteld. "
+    "Noem daarom nooit namen of andere gegevens van leerlingen of ouders."
+)
+
+OVER = (
+    "<b>Over Wijkwijzer</b>\n"
+    "De antwoorden komen uit een kennisbank die in eigen woorden is geschreven op basis van deze "
+    "bronnen (laatst gecontroleerd op {reviewed}):\n{sources}\n\n"
+    "Telefoonnummers en openingstijden kunnen veranderen: controleer ze bij twijfel op de site "
+    "van de organisatie. Namen van teams verschillen per gemeente."
+)
+
+NON_TEXT = (
+    "Ik kan alleen tekst lezen. Typ je vraag in een paar woorden, bijvoorbeeld \"wat doet het "
+    "CJG?\"."
+)
+STALE_BUTTON = "Deze knop werkt niet meer. Stel je vraag opnieuw of kijk bij /help."
+FEEDBACK_THANKS = "Dank je! Zo wordt Wijkwijzer beter."
+SLOW_DOWN = (
+    "Even rustig aan: je stuurt veel berichten tegelijk. Over een paar seconden kan het weer."
+)
+ERROR = "Er ging iets mis aan mijn kant. Probeer het zo nog eens."
+SEARCH_USAGE = "Typ na /zoek je vraag, bijvoorbeeld: /zoek leerplichtambtenaar"
+GROUP_INTRO = (
+    "Hoi allemaal! Ik ben Wijkwijzer: ik vertel wie je in de wijk kunt inschakelen rond "
+    "leerlingen en gezinnen. In deze groep reageer ik alleen op commando's (zoals /zoek "
+    "verzuim), als je me noemt of als je op mijn bericht reageert. Noem geen namen van "
+    "leerlingen of ouders."
+)
+INLINE_EMPTY_TITLE = "Stel een vraag om een antwoord te delen"
+BROWSE_PARTNERS = "<b>Partners</b> – kies een domein en leeftijd"
+BROWSE_KIND: dict[str, str] = {
+    "situation": "<b>Situaties</b> – kies wat er speelt",
+    "tip": "<b>Tips</b> voor samenwerken met de wijk",
+    "example": "<b>Praktijkvoorbeelden</b>",
+    "fact": "<b>Feiten</b>: meldcode, leerplicht, regelingen en privacy",
+}
+ALL = "Alles"
+PREVIOUS = "◀️ Vorige"
+NEXT = "Volgende ▶️"
+NOTHING_HERE = "Hier staat (nog) niets."
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", "Welkom en voorbeeldvragen"),
+    ("partners", "Partners per domein en leeftijd"),
+    ("situaties", "Routes voor situaties"),
+    ("tips", "Tips voor samenwerken met de wijk"),
+    ("tip", "Een willekeurige tip"),
+    ("zoek", "Zoek een antwoord"),
+    ("help", "Zo werkt Wijkwijzer"),
+    ("privacy", "Wat Wijkwijzer bewaart"),
+    ("over", "Bronnen en actualiteit"),
+)

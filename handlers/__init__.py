@@ -1,4 +1,42 @@
 """Telegram handlers: translate updates into service calls and replies into messages.
 
-The handlers arrive with the Telegram bot; they hold no matching or knowledge logic.
+`register` adds every handler in one visible place; the order of the groups matters.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from handlers import browse, buttons, errors, groups, info, inline, questions
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    commands = [
+        ("start", info.on_start), ("help", info.on_help), ("privacy", info.on_privacy),
+        ("over", info.on_over), ("partners", browse.on_partners),
+        ("situaties", browse.on_situations), ("tips", browse.on_tips),
+        ("tip", browse.on_random_tip), ("zoek", questions.on_search),
+    ]
+    for name, callback in commands:
+        app.add_handler(CommandHandler(name, callback))
+    app.add_handler(CallbackQueryHandler(buttons.on_button))
+    app.add_handler(InlineQueryHandler(inline.on_inline_query))
+    app.add_handler(ChatMemberHandler(groups.on_my_membership,
+                                      ChatMemberHandler.MY_CHAT_MEMBER))
+    text = filters.TEXT & ~filters.COMMAND
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & text, questions.on_private_text))
+    app.add_handler(MessageHandler(filters.ChatType.GROUPS & text, questions.on_group_text))
+    app.add_handler(MessageHandler(
+        filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+        questions.on_non_text))
+    app.add_error_handler(errors.on_error)

@@ -123,10 +123,20 @@ def test_bare_command_without_token_starts_the_chat() -> None:
 
 
 @pytest.mark.parametrize("command", [["run"], []])
-def test_no_traceback_with_a_token_but_no_bot_yet(command: list[str]) -> None:
-    result = run(*command, env={"TELEGRAM_BOT_TOKEN": "123:abc"})
-    assert b"Traceback" not in result.stderr
-    assert b"123:abc" not in result.stderr + result.stdout
+def test_a_dead_network_is_one_clear_line_without_the_token(command: list[str],
+                                                            tmp_path: Path) -> None:
+    result = run(*command, env={"TELEGRAM_BOT_TOKEN": "123:abcSECRET",
+                                "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot",
+                                "WIJKWIJZER_DB": str(tmp_path / "db.sqlite3")})
+    err = result.stderr.decode()
+    assert result.returncode == 1
+    assert "Traceback" not in err and "abcSECRET" not in err + result.stdout.decode()
+    assert err.strip().splitlines()[-1].startswith("wijkwijzer: cannot reach the Telegram")
+
+
+def test_run_without_a_token_says_how_to_get_one() -> None:
+    result = run("run")
+    assert result.returncode == 2 and b"BotFather" in result.stderr
 
 
 def test_the_answering_path_imports_no_telegram_or_plotting_library() -> None:

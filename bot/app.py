@@ -1,0 +1,226 @@
+"""Building and running the Telegram application (python-telegram-bot 22).
+
+Imported only by `wijkwijzer run` and the tests: the answering path never loads PTB.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import signal
+from collections import defaultdict
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    Defaults,
+)
+
+import handlers
+from bot import texts
+from bot.config import Settings
+from bot.service import Service
+from bot.storage import Storage
+from handlers.common import Deps, flush_counts
+
+log = logging.getLogger(__name__)
+
+App: TypeAlias = "Application[Any, Any, Any, Any, Any, Any]"
+
+# httpcore's connection pool spends time quadratic in the number of requests in flight, so a
+# few dozen concurrent updates (each needs about a millisecond) serve far more than hundreds.
+MAX_CONCURRENT_UPDATES = 16
+CONNECTION_POOL_SIZE = 8
+FLUSH_SECONDS = 2.0  # buffered answer counts reach the database at least this often
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Concurrent across chats, in order within one chat.
+
+    Replies to one person never overtake each other, while a slow chat does not hold up the
+    others. (PTB's plain `concurrent_updates` would run a chat's updates in parallel.)
+    """
+
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._waiting: defaultdict[int, int] = defaultdict(int)
+
+    async def do_process_update(self, update: object,
+                                coroutine: Awaitable[Any]) -> None:
+        key = _chat_key(update)
+        if key is None:
+            await coroutine
+            return
+        self._waiting[key] += 1
+        try:
+            async with self._locks[key]:
+                await coroutine
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:  # forget idle chats
+                del self._waiting[key]
+                self._locks.pop(key, None)
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+
+def _chat_key(update: object) -> int | None:
+    if not isinstance(update, Update):
+        return None
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    if update.effective_user is not None:  # inline queries: per user
+        return update.effective_user.id
+    return None
+
+
+class RedactingFilter(logging.Filter):
+    """Removes the bot token from every log record, whichever library wrote it.
+
+    Tracebacks can carry the token too (httpx puts the request URL in its errors), so a record's
+    exception becomes one redacted line; with `tracebacks` the whole (redacted) traceback stays.
+    """
+
+    def __init__(self, secret: str, tracebacks: bool = False) -> None:
+        super().__init__()
+        self._secret = secret
+        self._tracebacks = tracebacks
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self._secret, "[token]") if self._secret else text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = self._redact(record.getMessage())
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            detail = (logging.Formatter().formatException(record.exc_info)
+                      if self._tracebacks else f"{type(error).__name__}: {error}")
+            message = f"{message} ({self._redact(detail)})"
+            record.exc_info = None
+            record.exc_text = None
+        record.msg, record.args = message, None
+        return True
+
+
+def protect_logs() -> None:
+    """Keep tokens and message texts out of the logs, whatever level the root logger has.
+
+    httpx logs every request URL at INFO, and the URL carries the token; PTB logs whole
+    updates, message texts included, at DEBUG.
+    """
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(logging.INFO)
+
+
+def configure_logging(token: str, level: int = logging.INFO) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    protect_logs()
+    redactor = RedactingFilter(token, tracebacks=level <= logging.DEBUG)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redactor)
+
+
+@dataclass(frozen=True, slots=True)
+class BotOptions:
+    rate_limit: bool = True  # off only for the benchmark
+    pace_seconds: float = 0.35
+    max_retries: int = 3
+
+
+def example_entries(service: Service) -> tuple[tuple[str, str], ...]:
+    """Start-screen examples as (entry id, question), found by the service itself."""
+    found = []
+    for question in texts.EXAMPLE_QUESTIONS:
+        reply = service.ask(question)
+        if reply.answers:
+            found.append((reply.answers[0].id, question))
+    return tuple(found)
+
+
+async def _set_commands(app: App) -> None:
+    commands = [BotCommand(name, description) for name, description in texts.COMMANDS]
+    await app.bot.set_my_commands(commands)
+    await app.bot.set_my_commands(commands, language_code="nl")
+
+
+def build_application(settings: Settings, service: Service, storage: Storage | None = None,
+                      options: BotOptions | None = None) -> App:
+    """The application with every handler; storage opens on start when not given."""
+    opts = options or BotOptions()
+    # PTB 22 gives durations (e.g. RetryAfter.retry_after) as timedelta only when asked to,
+    # and warns otherwise. PTB reads this when it builds such a value, so setting it here is
+    # early enough.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    protect_logs()
+    # ApplicationBuilder's generics fix the rate limiter's type at the first call; the chain
+    # below is checked by PTB at run time instead.
+    builder: Any = (
+        ApplicationBuilder()
+        .token(settings.token.reveal())
+        .defaults(Defaults(parse_mode=ParseMode.HTML,
+                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .concurrent_updates(PerChatUpdateProcessor())
+        .connection_pool_size(CONNECTION_POOL_SIZE)
+    )
+    if settings.api_base_url:
+        builder = builder.base_url(settings.api_base_url)
+        if settings.base_file_url:
+            builder = builder.base_file_url(settings.base_file_url)
+    if opts.rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=opts.max_retries))
+
+    async def post_init(app: App) -> None:
+        deps: Deps = app.bot_data["deps"]
+        if deps.storage is None:
+            deps.storage = await Storage.open(settings.db_path)
+        await _set_commands(app)
+        if app.job_queue is not None:
+            app.job_queue.run_repeating(flush_counts, interval=FLUSH_SECONDS,
+                                        first=FLUSH_SECONDS, name="flush-counts")
+
+    async def post_shutdown(app: App) -> None:
+        deps: Deps = app.bot_data["deps"]
+        if deps.storage is not None:
+            if storage is None:
+                await deps.storage.close()  # flushes
+            else:
+                await deps.storage.flush()
+
+    app: App = builder.post_init(post_init).post_shutdown(post_shutdown).build()
+    app.bot_data["deps"] = Deps(service=service, storage=storage,
+                                pace_seconds=opts.pace_seconds,
+                                entry_examples=example_entries(service))
+    handlers.register(app)
+    return app
+
+
+def run_polling(app: App) -> None:
+    """Long polling until SIGINT/SIGTERM; updates already fetched are answered first."""
+    app.run_polling(allowed_updates=Update.ALL_TYPES,
+                    stop_signals=(signal.SIGINT, signal.SIGTERM))
+
+
+def run_webhook(app: App, url: str, listen: str, port: int,
+                secret_token: str | None = None) -> None:
+    """A webhook server behind a reverse proxy; Telegram must send the secret token."""
+    secret = secret_token or secrets.token_urlsafe(32)
+    path = urlsplit(url).path.strip("/")
+    app.run_webhook(listen=listen, port=port, url_path=path, webhook_url=url,
+                    secret_token=secret, allowed_updates=Update.ALL_TYPES,
+                    stop_signals=(signal.SIGINT, signal.SIGTERM))

@@ -1,0 +1,181 @@
+"""The bot's memory in one SQLite file (aiosqlite): counts that feed "most asked" and curators.
+
+Stored: per knowledge entry the number of times it was given as an answer and its 👍/👎 counts.
+Not stored: message texts, user ids, chat ids. One connection owns the file; every write is a
+short transaction; the schema is versioned and upgraded at start.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+# Each step brings the schema from version i to i + 1. Never edit a released step: add one.
+MIGRATIONS: tuple[Sequence[str], ...] = (
+    (
+        """CREATE TABLE entry_stats (
+               entry_id   TEXT PRIMARY KEY,
+               asked      INTEGER NOT NULL DEFAULT 0,
+               thumbs_up  INTEGER NOT NULL DEFAULT 0,
+               thumbs_down INTEGER NOT NULL DEFAULT 0,
+               updated    TEXT NOT NULL DEFAULT (datetime('now'))
+           )""",
+    ),
+)
+
+
+class StorageError(Exception):
+    """The database cannot be used; the message says why in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class EntryStats:
+    entry_id: str
+    asked: int
+    thumbs_up: int
+    thumbs_down: int
+
+
+class Storage:
+    """Async access to the SQLite file. Create with `await Storage.open(path)`.
+
+    Answer counts are statistics nobody was promised: they are buffered and written in one
+    transaction by `flush()` (the bot calls it every few seconds and at shutdown), because a
+    thread round trip per answer would cost more than answering. Feedback is written at once.
+    """
+
+    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+        self._pending: Counter[str] = Counter()
+
+    @classmethod
+    async def open(cls, path: Path) -> Storage:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot create the folder for {path}: {exc.strerror}") from exc
+        try:
+            db = await aiosqlite.connect(path, timeout=5.0)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open {path}: {exc}") from exc
+        storage = cls(db, path)
+        try:
+            await storage._prepare()
+        except sqlite3.DatabaseError as exc:
+            await db.close()
+            raise StorageError(f"{path} is not a usable Wijkwijzer database: {exc}") from exc
+        except StorageError:
+            await db.close()
+            raise
+        return storage
+
+    async def _prepare(self) -> None:
+        await self._db.execute("PRAGMA busy_timeout = 5000")
+        mode = await (await self._db.execute("PRAGMA journal_mode = WAL")).fetchone()
+        if mode is None or str(mode[0]).lower() != "wal":
+            log.warning("SQLite WAL mode not available for %s", self.path.name)
+        await self._db.execute("PRAGMA synchronous = NORMAL")
+        version_row = await (await self._db.execute("PRAGMA user_version")).fetchone()
+        version = int(version_row[0]) if version_row else 0
+        if version > SCHEMA_VERSION:
+            raise StorageError(
+                f"{self.path} was written by a newer Wijkwijzer (schema {version}, this version "
+                f"knows {SCHEMA_VERSION}); upgrade Wijkwijzer or use another WIJKWIJZER_DB")
+        for step in range(version, SCHEMA_VERSION):
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in MIGRATIONS[step]:
+                    await self._db.execute(statement)
+                await self._db.execute(f"PRAGMA user_version = {step + 1}")
+                await self._db.commit()
+            except BaseException:
+                await self._db.rollback()
+                raise
+            log.info("database schema upgraded to version %d", step + 1)
+
+    async def close(self) -> None:
+        try:
+            await self.flush()
+        finally:
+            await self._db.close()
+
+    async def __aenter__(self) -> Storage:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None,
+                        exc: BaseException | None, tb: TracebackType | None) -> None:
+        await self.close()
+
+    async def _write(self, sql: str, params: tuple[object, ...]) -> None:
+        try:
+            await self._db.execute(sql, params)
+            await self._db.commit()
+        except sqlite3.Error as exc:
+            await self._db.rollback()
+            raise StorageError(f"could not save to {self.path.name}: {exc}") from exc
+
+    def count_answer(self, entry_id: str) -> None:
+        """Count that an entry was given as an answer (no text, no user); see `flush`."""
+        self._pending[entry_id] += 1
+
+    async def flush(self) -> None:
+        """Write the buffered answer counts in one short transaction."""
+        if not self._pending:
+            return
+        batch, self._pending = self._pending, Counter()
+        try:
+            await self._db.executemany(
+                "INSERT INTO entry_stats (entry_id, asked) VALUES (?, ?) ON CONFLICT(entry_id) "
+                "DO UPDATE SET asked = asked + excluded.asked, updated = datetime('now')",
+                sorted(batch.items()))
+            await self._db.commit()
+        except sqlite3.Error as exc:
+            await self._db.rollback()
+            self._pending.update(batch)  # try again with the next flush
+            raise StorageError(f"could not save to {self.path.name}: {exc}") from exc
+
+    async def record_answer(self, entry_id: str) -> None:
+        """Count an answer and write it now (for callers that do not flush)."""
+        self.count_answer(entry_id)
+        await self.flush()
+
+    async def record_feedback(self, entry_id: str, helpful: bool) -> None:
+        column = "thumbs_up" if helpful else "thumbs_down"
+        await self._write(
+            f"INSERT INTO entry_stats (entry_id, {column}) VALUES (?, 1) ON CONFLICT(entry_id) "
+            f"DO UPDATE SET {column} = {column} + 1, updated = datetime('now')", (entry_id,))
+
+    async def most_asked(self, limit: int = 10) -> list[str]:
+        await self.flush()
+        cursor = await self._db.execute(
+            "SELECT entry_id FROM entry_stats WHERE asked > 0 "
+            "ORDER BY asked DESC, entry_id LIMIT ?", (limit,))
+        return [row[0] for row in await cursor.fetchall()]
+
+    async def stats(self, entry_id: str) -> EntryStats:
+        await self.flush()
+        cursor = await self._db.execute(
+            "SELECT asked, thumbs_up, thumbs_down FROM entry_stats WHERE entry_id = ?",
+            (entry_id,))
+        row = await cursor.fetchone()
+        return EntryStats(entry_id, *(int(v) for v in row)) if row else EntryStats(
+            entry_id, 0, 0, 0)
+
+    async def all_stats(self) -> list[EntryStats]:
+        await self.flush()
+        cursor = await self._db.execute(
+            "SELECT entry_id, asked, thumbs_up, thumbs_down FROM entry_stats ORDER BY entry_id")
+        return [EntryStats(str(r[0]), int(r[1]), int(r[2]), int(r[3]))
+                for r in await cursor.fetchall()]

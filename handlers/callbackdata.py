@@ -1,0 +1,97 @@
+"""Typed callback data for inline buttons, and strict parsing of what comes back.
+
+Telegram returns whatever a client sends, so every button press is parsed as untrusted input:
+a version prefix, a known action, well-formed fields, at most 64 bytes. Anything else (an old
+button, a button from another bot, forged data) decodes to None and gets a polite notice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PREFIX = "w1"
+MAX_BYTES = 64
+_ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_KINDS = ("situation", "tip", "example", "fact")
+_DOMAINS = ("centrum", "school_kinderopvang", "wijk", "gemeente", "regio", "all")
+_AGES = ("0-4", "po", "vo", "all")
+
+
+@dataclass(frozen=True, slots=True)
+class OpenEntry:
+    entry_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    entry_id: str
+    helpful: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BrowsePartners:
+    domain: str  # a praatplaat domain or "all"
+    age: str  # an age group or "all"
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
+class BrowseKind:
+    kind: str
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
+class RandomTip:
+    pass
+
+
+Action = OpenEntry | Feedback | BrowsePartners | BrowseKind | RandomTip
+
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(rf"{PREFIX}:a:({_ID})"), "open"),
+    (re.compile(rf"{PREFIX}:f:([+-]):({_ID})"), "feedback"),
+    (re.compile(rf"{PREFIX}:p:({'|'.join(_DOMAINS)}):({'|'.join(_AGES)}):(\d{{1,3}})"),
+     "partners"),
+    (re.compile(rf"{PREFIX}:k:({'|'.join(_KINDS)}):(\d{{1,3}})"), "kind"),
+    (re.compile(rf"{PREFIX}:t"), "tip"),
+)
+
+
+def encode(action: Action) -> str:
+    match action:
+        case OpenEntry(entry_id):
+            data = f"{PREFIX}:a:{entry_id}"
+        case Feedback(entry_id, helpful):
+            data = f"{PREFIX}:f:{'+' if helpful else '-'}:{entry_id}"
+        case BrowsePartners(domain, age, page):
+            data = f"{PREFIX}:p:{domain}:{age}:{page}"
+        case BrowseKind(kind, page):
+            data = f"{PREFIX}:k:{kind}:{page}"
+        case RandomTip():
+            data = f"{PREFIX}:t"
+    if len(data.encode()) > MAX_BYTES or decode(data) != action:
+        raise ValueError(f"cannot encode {action!r} as callback data")
+    return data
+
+
+def decode(data: str | None) -> Action | None:
+    """The action behind a button, or None for anything not made by this version of the bot."""
+    if not data or len(data.encode("utf-8", errors="replace")) > MAX_BYTES:
+        return None
+    for pattern, name in _PATTERNS:
+        found = pattern.fullmatch(data)
+        if found is None:
+            continue
+        groups = found.groups()
+        if name == "open":
+            return OpenEntry(groups[0])
+        if name == "feedback":
+            return Feedback(groups[1], groups[0] == "+")
+        if name == "partners":
+            return BrowsePartners(groups[0], groups[1], int(groups[2]))
+        if name == "kind":
+            return BrowseKind(groups[0], int(groups[1]))
+        return RandomTip()
+    return None

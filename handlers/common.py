@@ -1,0 +1,119 @@
+"""What every handler needs: the shared services, and sending that loses nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from dataclasses import dataclass, field
+
+from telegram import InlineKeyboardMarkup, Message, ReplyParameters, Update
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import ContextTypes
+
+from bot.flood import FloodGate
+from bot.service import Answer, Reply, Service
+from bot.storage import Storage, StorageError
+from handlers.render import answer_blocks, answer_keyboard, pack, reply_messages
+
+log = logging.getLogger(__name__)
+
+SEND_ATTEMPTS = 4
+BACKOFF_SECONDS = 0.5
+
+
+@dataclass(slots=True)
+class Deps:
+    """Shared by all handlers, kept in `application.bot_data["deps"]`."""
+
+    service: Service
+    storage: Storage | None = None
+    flood: FloodGate = field(default_factory=FloodGate)
+    rng: random.Random = field(default_factory=random.Random)
+    pace_seconds: float = 0.35  # between messages of one reply: one chat is not throttled by PTB
+    entry_examples: tuple[tuple[str, str], ...] = ()  # (entry id, example question)
+
+
+def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:
+    found = context.bot_data["deps"]
+    assert isinstance(found, Deps)
+    return found
+
+
+async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str,
+               markup: InlineKeyboardMarkup | None = None,
+               reply_to: int | None = None) -> Message | None:
+    """Send one HTML message; retry network errors and 5xx, never lose a reply silently."""
+    delay = BACKOFF_SECONDS
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        try:
+            params = (ReplyParameters(reply_to, allow_sending_without_reply=True)
+                      if reply_to else None)
+            return await context.bot.send_message(chat_id, text, reply_markup=markup,
+                                                  reply_parameters=params)
+        except RetryAfter as exc:  # only without the rate limiter, which retries these itself
+            wait = exc.retry_after
+            await asyncio.sleep(wait.total_seconds() if hasattr(wait, "total_seconds") else wait)
+        except (BadRequest, Forbidden):
+            raise
+        except NetworkError as exc:
+            if attempt == SEND_ATTEMPTS:
+                raise
+            log.warning("sending failed (%s), attempt %d of %d", exc.__class__.__name__,
+                        attempt, SEND_ATTEMPTS)
+            await asyncio.sleep(delay)
+            delay *= 2
+    return None
+
+
+async def send_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply,
+                     quote: bool = False) -> None:
+    """All messages of a reply, in order, paced so that Telegram accepts them in one chat."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    reply_to = update.effective_message.message_id if quote and update.effective_message else None
+    d = deps(context)
+    for i, (text, markup) in enumerate(reply_messages(reply)):
+        if i and d.pace_seconds:
+            await asyncio.sleep(d.pace_seconds)
+        await send(context, chat.id, text, markup, reply_to if i == 0 else None)
+    if reply.answers and not reply.clarify:
+        await remember_answer(context, reply.answers[0].id)
+
+
+async def send_answer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, answer: Answer) -> None:
+    """One answer card (split if long), its buttons under the last part."""
+    chunks = pack(answer_blocks(answer))
+    for i, chunk in enumerate(chunks):
+        if i and deps(context).pace_seconds:
+            await asyncio.sleep(deps(context).pace_seconds)
+        await send(context, chat_id, chunk, answer_keyboard(answer) if i == len(chunks) - 1
+                   else None)
+    await remember_answer(context, answer.id)
+
+
+async def remember_answer(context: ContextTypes.DEFAULT_TYPE, entry_id: str) -> None:
+    """Count the answer for "most asked" (buffered; the flush job writes it)."""
+    storage = deps(context).storage
+    if storage is not None:
+        storage.count_answer(entry_id)
+
+
+async def flush_counts(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """JobQueue callback: write buffered counts; a storage problem never stops the bot."""
+    storage = deps(context).storage
+    if storage is None:
+        return
+    try:
+        await storage.flush()
+    except StorageError as exc:
+        log.warning("answer counts not saved yet: %s", exc)
+
+
+def allowed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[bool, bool]:
+    """Flood control per user: (go on, tell the user to slow down)."""
+    user = update.effective_user
+    if user is None:
+        return True, False
+    return deps(context).flood.check(user.id)

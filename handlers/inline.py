@@ -1,0 +1,75 @@
+"""Inline mode: `@bot vraag` in any chat offers answer cards to share."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Update,
+)
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.service import Answer
+from bot.storage import StorageError
+from handlers.common import allowed, deps
+from handlers.render import answer_blocks, answer_keyboard, pack, safety_html
+
+log = logging.getLogger(__name__)
+
+MAX_RESULTS = 10
+DESCRIPTION_CHARS = 120
+
+
+def _article(answer: Answer) -> InlineQueryResultArticle:
+    card = pack(answer_blocks(answer))[0]  # a shared card is one message
+    first = answer.sections[0].lines[0] if answer.sections else ""
+    return InlineQueryResultArticle(
+        id=answer.id, title=answer.title,
+        description=first[:DESCRIPTION_CHARS],
+        input_message_content=InputTextMessageContent(card),
+        reply_markup=answer_keyboard(answer, share=False))
+
+
+async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.inline_query
+    if query is None:
+        return
+    go_on, _ = allowed(update, context)
+    if not go_on:
+        await query.answer([], cache_time=5, is_personal=True)
+        return
+    d = deps(context)
+    text = query.query.strip()
+    results: list[InlineQueryResultArticle] = []
+    if not text:
+        ids: list[str] = []
+        if d.storage is not None:
+            try:
+                ids = await d.storage.most_asked(MAX_RESULTS)
+            except StorageError as exc:
+                log.warning("most asked not available: %s", exc)
+        ids += [eid for eid, _ in d.entry_examples if eid not in ids]
+        answers = [a for a in (d.service.answer_for(i) for i in ids) if a is not None]
+        results = [_article(a) for a in answers[:MAX_RESULTS]]
+    else:
+        reply = d.service.ask(text, top=MAX_RESULTS)
+        if reply.safety is not None:
+            results.append(InlineQueryResultArticle(
+                id="safety", title="⚠️ Veiligheid eerst",
+                description=reply.safety.text[:DESCRIPTION_CHARS],
+                input_message_content=InputTextMessageContent(safety_html(reply.safety))))
+        answers = list(reply.answers)
+        answers += [a for a in (d.service.answer_for(s.id) for s in reply.suggestions)
+                    if a is not None]
+        seen: set[str] = set()
+        for answer in answers:
+            if answer.id not in seen and len(results) < MAX_RESULTS:
+                seen.add(answer.id)
+                results.append(_article(answer))
+    button = None if results else InlineQueryResultsButton(texts.INLINE_EMPTY_TITLE,
+                                                           start_parameter="inline")
+    await query.answer(results, cache_time=30, is_personal=False, button=button)

@@ -1,0 +1,82 @@
+"""Questions: any text in a private chat, /zoek anywhere, mentions and replies in groups."""
+
+from __future__ import annotations
+
+from telegram import Message, MessageEntity, Update
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.safety import check as safety_check
+from handlers.common import allowed, deps, send, send_reply
+from handlers.render import safety_html
+
+
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str,
+                  quote: bool) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    go_on, warn = allowed(update, context)
+    if not go_on:
+        if warn:
+            await send(context, chat.id, texts.SLOW_DOWN)
+        return
+    reply = deps(context).service.ask(question)
+    await send_reply(update, context, reply, quote=quote)
+
+
+async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    await _answer(update, context, message.text, quote=False)
+
+
+async def on_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    question = " ".join(context.args or [])
+    if not question.strip():
+        await send(context, chat.id, texts.SEARCH_USAGE)
+        return
+    await _answer(update, context, question, quote=chat.type != ChatType.PRIVATE)
+
+
+def _addressed_text(message: Message, bot_username: str, bot_id: int) -> str | None:
+    """The question in a group message meant for the bot, without the mention; else None."""
+    text = message.text or ""
+    mention = f"@{bot_username}".casefold()
+    mentioned = any(text[e.offset:e.offset + e.length].casefold() == mention
+                    for e in message.entities if e.type == MessageEntity.MENTION)
+    replied = (message.reply_to_message is not None
+               and message.reply_to_message.from_user is not None
+               and message.reply_to_message.from_user.id == bot_id)
+    if not (mentioned or replied):
+        return None
+    return " ".join(w for w in text.split() if w.casefold() != mention)
+
+
+async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In groups: answer only when addressed; a safety signal always gets its notice."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or message.text is None or chat is None:
+        return
+    question = _addressed_text(message, context.bot.username, context.bot.id)
+    if question is not None:
+        await _answer(update, context, question, quote=True)
+        return
+    notice = safety_check(message.text)
+    if notice is not None:
+        await send(context, chat.id, safety_html(notice), reply_to=message.message_id)
+
+
+async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    go_on, _ = allowed(update, context)
+    if go_on:
+        await send(context, chat.id, texts.NON_TEXT)

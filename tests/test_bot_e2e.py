@@ -1,0 +1,401 @@
+"""End-to-end: the real python-telegram-bot Application against a fake Bot API over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import texts
+from bot.app import App, BotOptions, build_application
+from bot.config import load_settings
+from bot.flood import FloodGate
+from bot.service import Service
+from bot.storage import Storage
+from handlers import callbackdata as cb
+from handlers.common import Deps
+from tests.fake_telegram import FakeTelegram
+
+CHAT = 4242
+
+
+@dataclass
+class Harness:
+    fake: FakeTelegram
+    app: App
+    storage: Storage
+
+    @property
+    def deps(self) -> Deps:
+        found: Deps = self.app.bot_data["deps"]
+        return found
+
+    async def say(self, text: str, chat_id: int = CHAT, **extra: Any) -> None:
+        await self.fake.push(self.fake.message(chat_id, text, **extra))
+
+    async def replies(self, count: int, chat_id: int = CHAT) -> list[str]:
+        await self.fake.wait_for(lambda: len(self.fake.sent(chat_id)) >= count)
+        return [c.params["text"] for c in self.fake.sent(chat_id)]
+
+
+@asynccontextmanager
+async def bot(tmp_path: Path, service: Service, rate_limit: bool = False,
+              flood: FloodGate | None = None) -> AsyncIterator[Harness]:
+    fake = FakeTelegram()
+    await fake.start()
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": fake.token,
+                              "TELEGRAM_API_BASE_URL": fake.base_url,
+                              "WIJKWIJZER_DB": str(tmp_path / "bot.sqlite3")},
+                             dotenv=tmp_path / "absent.env")
+    storage = await Storage.open(settings.db_path)
+    app = build_application(settings, service, storage,
+                            BotOptions(rate_limit=rate_limit, pace_seconds=0.0))
+    if flood is not None:
+        app.bot_data["deps"].flood = flood
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        yield Harness(fake, app, storage)
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+        await storage.close()
+        await fake.stop()
+
+
+def run(tmp_path: Path, service: Service, body: Callable[[Harness], Awaitable[None]],
+        **kwargs: Any) -> None:
+    async def main() -> None:
+        async with bot(tmp_path, service, **kwargs) as harness:
+            await body(harness)
+
+    asyncio.run(main())
+
+
+def buttons(call_params: dict[str, Any]) -> list[dict[str, Any]]:
+    markup = call_params.get("reply_markup") or {}
+    return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def test_a_private_question_gets_an_answer_card(tmp_path: Path, service: Service) -> None:
+    async def body(h: Harness) -> None:
+        await h.say("wat doet het cjg")
+        (text,) = await h.replies(1)
+        assert text.startswith("<b>Centrum voor Jeugd en Gezin")
+        assert "<i>Bron:" in text
+        datas = [b.get("callback_data") for b in buttons(h.fake.sent(CHAT)[0].params)]
+        assert cb.encode(cb.Feedback("cjg", True)) in datas
+        assert cb.encode(cb.Feedback("cjg", False)) in datas
+        for _ in range(50):  # counted right after sending
+            if (await h.storage.stats("cjg")).asked:
+                break
+            await asyncio.sleep(0.02)
+        assert (await h.storage.stats("cjg")).asked == 1
+
+    run(tmp_path, service, body)
+
+
+def test_the_commands_are_registered_in_the_menu(tmp_path: Path, service: Service) -> None:
+    async def body(h: Harness) -> None:
+        calls = h.fake.of("setMyCommands")
+        assert len(calls) == 2
+        assert {c.params.get("language_code") for c in calls} == {None, "nl"}
+        names = [c["command"] for c in calls[0].params["commands"]]
+        assert {"start", "partners", "situaties", "tips", "tip", "zoek", "help", "privacy",
+                "over"} <= set(names)
+
+    run(tmp_path, service, body)
+
+
+def test_a_safety_signal_comes_first_and_stands_out(tmp_path: Path, service: Service) -> None:
+    async def body(h: Harness) -> None:
+        await h.say("ik vermoed kindermishandeling bij een leerling")
+        texts_sent = await h.replies(2)
+        assert texts_sent[0].startswith("<b>") and "0800-2000" in texts_sent[0]
+        assert "Veilig Thuis" in texts_sent[0]
+
+    run(tmp_path, service, body)
+
+
+def test_close_candidates_become_a_choice(tmp_path: Path, service: Service) -> None:
+    question = next(q for q in ("verzuim", "luxe verzuim melden", "pesten", "privacy",
+                                "gemeentelijke plannen voor de wijk") if service.ask(q).clarify)
+
+    async def body(h: Harness) -> None:
+        await h.say(question)
+        (text,) = await h.replies(1)
+        assert text == texts.CLARIFY
+        options = [cb.decode(b["callback_data"]) for b in buttons(h.fake.sent(CHAT)[0].params)]
+        assert len(options) >= 2 and all(isinstance(o, cb.OpenEntry) for o in options)
+
+    run(tmp_path, service, body)
+
+
+def test_no_answer_gives_a_friendly_hint(tmp_path: Path, service: Service) -> None:
+    async def body(h: Harness) -> None:
+        await h.say("qwertyuiop asdfgh")
+        (text,) = await h.replies(1)
+        assert "IB&#x27;er" in text or "IB'er" in text
+
+    run(tmp_path, service, body)
+
+
+def test_a_button_opens_the_entry(tmp_path: Path, service: Service) -> None:
+    async def body(h: Harness) -> None:
+        await h.fake.push(h.fake.callback(CHAT, cb.encode(cb.OpenEntry("leerplicht"))))
+        (text,) = await h.replies(1)
+        assert "Leerplichtambtenaar" in text
+        await h.fake.wait_for(lambda: bool(h.fake.of("answerCallbackQuery")))
+
+    run(tmp_path, service, body)
+
+
+def test_browsing_partners_pages_through_an_edited_message(tmp_path: Path,
+                                                          service: Service) -> None:
+    async def body(h: Harness) -> None:
+        await h.say("/partners")
+        await h.replies(1)
+        first = buttons(h.fake.sent(CHAT)[0].params)
+        assert any(cb.decode(b["callback_data"]) == cb.BrowsePartners("all", "all", 1)
+                   for b in first)
+        await h.fake.push(h.fake.callback(CHAT, cb.encode(cb.BrowsePartners("all", "all", 1))))
+        await h.fake.wait_for(lambda: bool(h.fake.of("editMessageText")))
+        edited = h.fake.of("editMessageText")[0].params
+        assert "(2/" in edited["text"]
+        await h.fake.push(h.fake.callback(CHAT, cb.encode(cb.BrowsePartners("wijk", "po", 0))))
+        await h.fake.wait_for(lambda: len(h.fake.of("editMessageText")) >= 2)
+
+    run(tmp_path, service, body)
+
+
+@pytest.mark.parametrize("command", ["/situaties", "/tips", "/tip", "/help", "/privacy",
+                                     "/over", "/start", "/start cjg", "/zoek bieb", "/zoek"])
+def test_every_command_sends_valid_html(tmp_path: Path, service: Service, command: str) -> None:
+    async def body(h: Harness) -> None:
+        await h.say(command)
+        sent = await h.replies(1)
+        assert sent[0]
+        if command == "/start cjg":
+            assert sent[0].startswith("<b>Centrum voor Jeugd en Gezin")
+        if command == "/start":
+            assert buttons(h.fake.sent(CHAT)[0].params)  # example questions
+
+    run(tmp_path, service, body)
+
+
+def test_feedback_is_counted_and_thanked(tmp_path: Path, service: Service) -> None:
+    async def body(h: Harness) -> None:
+        await h.fake.push(h.fake.callback(CHAT, cb.encode(cb.Feedback("cjg", True))))
+        await h.fake.push(h.fake.callback(CHAT, cb.encode(cb.Feedback("cjg", False))))
+        await h.fake.wait_for(lambda: len(h.fake.of("answerCallbackQuery")) >= 2)
+        assert h.fake.of("answerCallbackQuery")[0].params["text"] == texts.FEEDBACK_THANKS
+        stats = await h.storage.stats("cjg")
+        assert (stats.thumbs_up, stats.thumbs_down) == (1, 1)
+
+    run(tmp_path, service, body)
+
+
+@pytest.mark.parametrize("data", ["garbage", "w1:a:bestaat-niet", "w1:f:x:cjg", "w0:a:cjg",
+                                  "w1:a:" + "a" * 70, "w1:p:maan:po:0", "'; DROP TABLE x;--"])
+def test_forged_or_old_buttons_get_a_polite_notice(tmp_path: Path, service: Service,
+                                                   data: str) -> None:
+    async def body(h: Harness) -> None:
+        await h.fake.push(h.fake.callback(CHAT, data))
+        await h.fake.wait_for(lambda: bool(h.fake.of("answerCallbackQuery")))
+        params = h.fake.of("answerCallbackQuery")[0].params
+        assert params["text"] == texts.STALE_BUTTON
+        assert h.fake.sent(CHAT) == []
+        assert await h.storage.all_stats() == []
+
+    run(tmp_path, service, body)
+
+
+def test_a_group_hears_only_what_is_meant_for_the_bot(tmp_path: Path, service: Service) -> None:
+    group = -100123
+
+    async def body(h: Harness) -> None:
+        await h.say("wat doet het cjg", chat_id=group, kind="group", user_id=7)
+        mention = "@wijkwijzer_test_bot wat doet het cjg"
+        await h.say(mention, chat_id=group, kind="group", user_id=7,
+                    entities=[{"type": "mention", "offset": 0, "length": 20}])
+        (text,) = await h.replies(1, chat_id=group)
+        assert "Centrum voor Jeugd en Gezin" in text
+        params = h.fake.sent(group)[0].params
+        assert params.get("reply_parameters")
+        await asyncio.sleep(0.3)
+        assert len(h.fake.sent(group)) == 1
+
+    run(tmp_path, service, body)
+
+
+def test_a_safety_signal_in_a_group_always_gets_the_notice(tmp_path: Path,
+                                                           service: Service) -> None:
+    group = -100124
+
+    async def body(h: Harness) -> None:
+        await h.say("een leerling praat over zelfmoord", chat_id=group, kind="group", user_id=8)
+        (text,) = await h.replies(1, chat_id=group)
+        assert "113" in text
+
+    run(tmp_path, service, body)
+
+
+def test_the_bot_introduces_itself_once_in_a_new_group(tmp_path: Path,
+                                                       service: Service) -> None:
+    group = -100125
+
+    async def body(h: Harness) -> None:
+        await h.fake.push(h.fake.added_to_group(group, 9))
+        (text,) = await h.replies(1, chat_id=group)
+        assert "Wijkwijzer" in text
+
+    run(tmp_path, service, body)
+
+
+def test_inline_queries_offer_answer_cards_to_share(tmp_path: Path, service: Service) -> None:
+    async def body(h: Harness) -> None:
+        await h.fake.push(h.fake.inline(11, "bieb"))
+        await h.fake.push(h.fake.inline(12, "kind praat over zelfmoord"))
+        await h.fake.push(h.fake.inline(13, ""))
+        await h.fake.wait_for(lambda: len(h.fake.of("answerInlineQuery")) >= 3)
+        by_query = {}
+        for call in h.fake.of("answerInlineQuery"):
+            by_query[call.params["inline_query_id"]] = call.params["results"]
+        results = list(by_query.values())
+        assert any(r and r[0]["id"] == "bibliotheek" for r in results)
+        assert any(r and r[0]["id"] == "safety" for r in results)
+        assert all(len(r) <= 10 for r in results)
+        assert all(r for r in results)  # the empty query offers the most asked
+
+    run(tmp_path, service, body)
+
+
+@pytest.mark.parametrize("extra", [
+    {"sticker": {"file_id": "s", "file_unique_id": "u", "width": 1, "height": 1,
+                 "is_animated": False, "is_video": False, "type": "regular"}},
+    {"photo": [{"file_id": "p", "file_unique_id": "u", "width": 1, "height": 1}]},
+    {"voice": {"file_id": "v", "file_unique_id": "u", "duration": 1}},
+    {"location": {"latitude": 52.3, "longitude": 4.9}},
+    {"document": {"file_id": "d", "file_unique_id": "u"}},
+])
+def test_messages_that_are_not_text_get_a_hint(tmp_path: Path, service: Service,
+                                               extra: dict[str, Any]) -> None:
+    async def body(h: Harness) -> None:
+        await h.fake.push(h.fake.message(CHAT, None, **extra))
+        (text,) = await h.replies(1)
+        assert text == texts.NON_TEXT
+
+    run(tmp_path, service, body)
+
+
+def test_replies_in_one_chat_keep_their_order(tmp_path: Path, service: Service) -> None:
+    questions = ["wat doet het cjg", "leerplichtambtenaar", "bibliotheek", "jongerenwerk",
+                 "brugfunctionaris"]
+    expected = [service.ask(q).answers[0].title for q in questions]
+
+    async def body(h: Harness) -> None:
+        for q in questions:
+            await h.say(q)
+        sent = await h.replies(len(questions))
+        titles = [next(t for t in expected if s.startswith(f"<b>{t}")) for s in sent]
+        assert titles == expected
+
+    run(tmp_path, service, body)
+
+
+def test_a_flooding_user_is_slowed_down_politely(tmp_path: Path, service: Service) -> None:
+    async def body(h: Harness) -> None:
+        for _ in range(6):
+            await h.say("wat doet het cjg")
+        await h.fake.wait_for(lambda: any(c.params["text"] == texts.SLOW_DOWN
+                                          for c in h.fake.sent(CHAT)))
+        await asyncio.sleep(0.3)
+        sent = [c.params["text"] for c in h.fake.sent(CHAT)]
+        assert sent.count(texts.SLOW_DOWN) == 1
+        assert len(sent) == 4  # three answers and one notice
+
+    run(tmp_path, service, body, flood=FloodGate(rate=0.01, burst=3))
+
+
+def test_a_429_is_retried_and_nothing_is_lost(tmp_path: Path, service: Service) -> None:
+    async def body(h: Harness) -> None:
+        h.fake.fail("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+        await h.say("wat doet het cjg")
+        (text,) = await h.replies(1)
+        assert "Centrum voor Jeugd en Gezin" in text
+        assert [c.status for c in h.fake.of("sendMessage")] == [429, 200]
+
+    run(tmp_path, service, body, rate_limit=True)
+
+
+def test_a_server_error_is_retried_and_nothing_is_lost(tmp_path: Path,
+                                                       service: Service) -> None:
+    async def body(h: Harness) -> None:
+        h.fake.fail("sendMessage", 502, "Bad Gateway", times=2)
+        await h.say("wat doet het cjg")
+        (text,) = await h.replies(1)
+        assert text.startswith("<b>Centrum voor Jeugd en Gezin")
+        assert [c.status for c in h.fake.of("sendMessage")] == [502, 502, 200]
+
+    run(tmp_path, service, body)
+
+
+def test_a_failing_getupdates_does_not_stop_the_bot(tmp_path: Path, service: Service) -> None:
+    async def body(h: Harness) -> None:
+        h.fake.fail("getUpdates", 500, "Internal Server Error", times=2)
+        await h.say("wat doet het cjg")
+        (text,) = await h.replies(1)
+        assert "Centrum" in text
+
+    run(tmp_path, service, body)
+
+
+def test_updates_fetched_before_stopping_are_answered(tmp_path: Path, service: Service) -> None:
+    async def main() -> None:
+        async with bot(tmp_path, service) as h:
+            for i in range(12):
+                await h.say("wat doet het cjg", chat_id=CHAT + i)
+            await h.fake.wait_for(lambda: len(h.fake.sent()) > 0)  # the batch was fetched
+            fake = h.fake
+        # the context manager stopped the application: whatever was fetched was answered
+        assert len(fake.sent()) == 12
+
+    asyncio.run(main())
+
+
+def test_errors_are_logged_without_text_or_token(tmp_path: Path, service: Service,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    secret_question = "geheime vraag over wijkteam"
+
+    async def body(h: Harness) -> None:
+        h.fake.fail("sendMessage", 400, "Bad Request: chat not found")
+        await h.say(secret_question)
+        await h.replies(1)  # the error notice
+
+    with caplog.at_level(logging.DEBUG):  # even when an operator turns on debug logging
+        run(tmp_path, service, body)
+    logged = "\n".join(r.getMessage() for r in caplog.records
+                       if not r.name.startswith(("tornado", "aiosqlite")))
+    assert "BadRequest" in logged and "message update" in logged
+    assert secret_question not in logged
+    assert FakeTelegram().token not in logged
+
+
+def test_the_token_is_redacted_from_any_log_record() -> None:
+    from bot.app import RedactingFilter
+
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "url %s/getMe", ("bot123:abc",),
+                               None)
+    RedactingFilter("123:abc").filter(record)
+    assert record.getMessage() == "url bot[token]/getMe"
