@@ -18,6 +18,7 @@ from bot.matcher import Candidate, Decision, Index
 from bot.safety import SafetyNotice
 
 MAX_INPUT_CHARS = 200_000  # anything longer is cut before any work is done
+MAX_REACH = 3  # how many of a route's partners get their contact route in the answer
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 
 
@@ -126,6 +127,10 @@ def compose(kb: KnowledgeBase, entry: Entry, score: float) -> Answer:
     partners = tuple(kb.partner_names(entry))
     if entry.kind != "partner" and partners:
         sections.append(Section(texts.LABEL_PARTNERS, (", ".join(partners),)))
+        first = [p for p in (kb.get(pid) for pid in entry.partners[:MAX_REACH]) if p]
+        reach = tuple(f"{p.title}: {p.reach}" for p in first if p.reach)
+        if reach:
+            sections.append(Section(texts.LABEL_REACH_PARTNERS, reach, "bullets"))
     if entry.local:
         if entry.kind == "partner" and entry.names:
             names = ", ".join(entry.names)

@@ -41,6 +41,7 @@ LABEL_STEPS = "Wie eerst, wie daarna"
 LABEL_PREPARE = "Bereid voor"
 LABEL_AGREE = "Spreek af"
 LABEL_PARTNERS = "Partners"
+LABEL_REACH_PARTNERS = "Zo bereik je de eerste partners"
 LABEL_SOURCE = "Bron"
 LABEL_SUGGESTIONS = "Misschien bedoel je"
 
