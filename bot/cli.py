@@ -193,14 +193,14 @@ def cmd_kb_stats(args: argparse.Namespace, settings: Settings) -> int:
     kinds = Counter(e.kind for e in kb)
     print(f"Entries: {len(kb)}")
     for kind, label in KIND_LABELS.items():
-        print(f"  {label:<18} {kinds.get(kind, 0)}")
+        print(f"  {label:<24} {kinds.get(kind, 0)}")
     partners = [e for e in kb if e.kind == "partner"]
     print("Partners per domain:")
     for domain, label in DOMAIN_LABELS.items():
-        print(f"  {label:<18} {sum(1 for p in partners if p.domain == domain)}")
+        print(f"  {label:<24} {sum(1 for p in partners if p.domain == domain)}")
     print("Partners per age group:")
     for age, label in AGE_LABELS.items():
-        print(f"  {label:<18} {sum(1 for p in partners if age in p.ages)}")
+        print(f"  {label:<24} {sum(1 for p in partners if age in p.ages)}")
     print(f"Alternate questions: {sum(len(e.questions) for e in kb)}")
     print(f"Keywords: {sum(len(e.keywords) for e in kb)}")
     print(f"Vocabulary terms: {len(kb.vocabulary)}")
@@ -241,6 +241,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     telegram_app.configure_logging(settings.token.reveal(),
                                    logging.DEBUG if args.verbose else logging.INFO)
     application = telegram_app.build_application(settings, service)
+    telegram_app.freeze_heap()
     try:
         if getattr(args, "webhook", None):
             telegram_app.run_webhook(application, args.webhook, args.listen, args.port,

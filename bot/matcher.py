@@ -33,7 +33,7 @@ EXPANSION_FACTOR = 0.9  # a vocabulary expansion counts almost as the word itsel
 COMPOUND_FACTOR = 0.8  # a part of an unknown compound
 MAX_QUESTION_CHARS = 600  # match on a bounded prefix; safety reads the whole message
 MAX_PHRASE_WORDS = 4
-CANDIDATES = 40  # how many index hits get the (slower) phrase comparison
+CANDIDATES = 25  # how many index hits get the (slower) phrase comparison
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +147,7 @@ class Index:
         postings: dict[str, dict[int, float]] = defaultdict(dict)
         surface: dict[str, str] = {}
         self.title_stems: list[tuple[frozenset[str], ...]] = []
+        self.title_union: list[frozenset[str]] = []  # every stem of any title or name
         self.phrasings: list[tuple[str, ...]] = []
         for idx, entry in enumerate(self.entries):
             for field_name, texts in _entry_fields(entry).items():
@@ -161,6 +162,7 @@ class Index:
                             postings[s][idx] = weight
             titles = [*title_variants(entry.title), *entry.names]
             self.title_stems.append(tuple(frozenset(_stems_of(t)) for t in titles))
+            self.title_union.append(frozenset().union(*self.title_stems[-1]))
             phr = {" ".join(sorted(_stems_of(t))) for t in (*titles, *entry.questions)}
             self.phrasings.append(tuple(sorted(p for p in phr if p)))
         n = max(len(self.entries), 1)
@@ -360,6 +362,8 @@ class Index:
         repeats a title word ("laat" -> "verzuim te laat") cannot cover two of them.
         """
         best = 0.0
+        if all(self.title_union[idx].isdisjoint(stems) for stems in slot_stems):
+            return best
         for title in self.title_stems[idx]:
             if title:
                 hits = sum(1 for stems in slot_stems if not title.isdisjoint(stems))

@@ -284,6 +284,11 @@ class FakeTelegram:
     async def _api_deleteWebhook(self, params: dict[str, Any]) -> Any:  # noqa: N802
         return True
 
+    async def _api_setWebhook(self, params: dict[str, Any]) -> Any:  # noqa: N802
+        if not str(params.get("url", "")).startswith("https://"):
+            raise ApiError(400, "Bad Request: bad webhook: HTTPS url must be provided")
+        return True
+
     async def _api_setMyCommands(self, params: dict[str, Any]) -> Any:  # noqa: N802
         commands = params.get("commands") or []
         if not 1 <= len(commands) <= 100:

@@ -399,3 +399,58 @@ def test_the_token_is_redacted_from_any_log_record() -> None:
                                None)
     RedactingFilter("123:abc").filter(record)
     assert record.getMessage() == "url bot[token]/getMe"
+
+
+def test_webhook_mode_answers_only_updates_with_the_secret(tmp_path: Path,
+                                                           service: Service) -> None:
+    import json
+    import socket
+    import urllib.error
+    import urllib.request
+
+    async def main() -> None:
+        fake = FakeTelegram()
+        await fake.start()
+        settings = load_settings({"TELEGRAM_BOT_TOKEN": fake.token,
+                                  "TELEGRAM_API_BASE_URL": fake.base_url},
+                                 dotenv=tmp_path / "absent.env")
+        storage = await Storage.open(tmp_path / "hook.sqlite3")
+        app = build_application(settings, service, storage,
+                                BotOptions(rate_limit=False, pace_seconds=0.0))
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        await app.initialize()
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_webhook(listen="127.0.0.1", port=port, url_path="hook",
+                                        webhook_url="https://bot.example.nl/hook",
+                                        secret_token="s3cret")
+        try:
+            update = {"update_id": 1, **fake.message(CHAT, "wat doet het cjg")}
+
+            def post(secret: str) -> int:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/hook", json.dumps(update).encode(),
+                    {"Content-Type": "application/json",
+                     "X-Telegram-Bot-Api-Secret-Token": secret}, method="POST")
+                try:
+                    with urllib.request.urlopen(request, timeout=10) as response:
+                        return int(response.status)
+                except urllib.error.HTTPError as exc:
+                    return int(exc.code)
+
+            assert await asyncio.to_thread(post, "wrong") == 403
+            assert await asyncio.to_thread(post, "s3cret") == 200
+            await fake.wait_for(lambda: len(fake.sent(CHAT)) >= 1)
+            assert "Centrum voor Jeugd en Gezin" in fake.sent(CHAT)[0].params["text"]
+            set_hook = fake.of("setWebhook")[0].params
+            assert set_hook["secret_token"] == "s3cret"
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.shutdown()
+            await storage.close()
+            await fake.stop()
+
+    asyncio.run(main())

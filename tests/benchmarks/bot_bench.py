@@ -39,6 +39,7 @@ from bot.app import (  # noqa: E402
     App,
     BotOptions,
     build_application,
+    freeze_heap,
 )
 from bot.config import load_settings  # noqa: E402
 from bot.flood import FloodGate  # noqa: E402
@@ -188,6 +189,7 @@ def main() -> None:
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     service = Service.load()
     qs = single_message_questions(service)
+    freeze_heap()  # as `wijkwijzer run` does
     print(f"{len(qs)} single-message questions, {USERS} users, rate limiting off, "
           f"fake Bot API in its own process, medians of {RUNS} runs")
     with remote_fake() as remote, tempfile.TemporaryDirectory() as tmp:
