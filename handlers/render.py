@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -111,15 +112,22 @@ def _button_text(title: str) -> str:
 
 
 def answer_keyboard(answer: Answer, share: bool = True) -> InlineKeyboardMarkup:
-    rows = [[InlineKeyboardButton(_button_text("➡️ " + title),
+    return _answer_keyboard(answer.id, answer.title, answer.related, share)
+
+
+@lru_cache(maxsize=2048)
+def _answer_keyboard(entry_id: str, title: str, related: tuple[tuple[str, str], ...],
+                     share: bool) -> InlineKeyboardMarkup:
+    """Built once per entry: PTB's objects are frozen, so one keyboard serves every send."""
+    rows = [[InlineKeyboardButton(_button_text("➡️ " + rtitle),
                                   callback_data=cb.encode(cb.OpenEntry(rid)))]
-            for rid, title in answer.related[:3]]
+            for rid, rtitle in related[:3]]
     feedback = [
-        InlineKeyboardButton("👍", callback_data=cb.encode(cb.Feedback(answer.id, True))),
-        InlineKeyboardButton("👎", callback_data=cb.encode(cb.Feedback(answer.id, False))),
+        InlineKeyboardButton("👍", callback_data=cb.encode(cb.Feedback(entry_id, True))),
+        InlineKeyboardButton("👎", callback_data=cb.encode(cb.Feedback(entry_id, False))),
     ]
     if share:
-        feedback.append(InlineKeyboardButton("Delen", switch_inline_query=answer.title[:60]))
+        feedback.append(InlineKeyboardButton("Delen", switch_inline_query=title[:60]))
     rows.append(feedback)
     return InlineKeyboardMarkup(rows)
 
