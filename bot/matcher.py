@@ -62,6 +62,7 @@ SUGGEST_MIN = 22.0  # weaker candidates above this are offered as suggestions
 # A short question with an off-topic word ("hoeveel verdient een IB'er") is about that other
 # subject: it gets suggestions at most. In a longer description such a word only weighs in.
 OFFTOPIC_VETO_WORDS = 5
+HINT_WEIGHT = 0.25  # a hint word weighs a quarter of a typed one
 OFFTOPIC_TOKEN = "zzofftopiczz"  # stands in for an off-topic phrase; no entry contains it
 
 
@@ -74,6 +75,7 @@ class Slot:
     weight: float  # how much this word counts in the question
     notes: tuple[str, ...] = ()  # how alternatives were found, for --explain
     off_topic: bool = False  # a word from the vocabulary's off-topic list
+    hint: bool = False  # added by the service (the safety topic), not typed by the user
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +350,8 @@ class Index:
     def _query_phrase(self, query: Query) -> str:
         picked = []
         for slot in query.slots:
+            if slot.hint:
+                continue
             known = [(self.idf[s] * f, s) for s, f in slot.alternatives.items() if s in self.idf]
             if known:
                 picked.append(max(known)[1])
@@ -382,7 +386,8 @@ class Index:
         total = min(query.total_weight, w.cover_cap * self.max_idf) or 1.0
         scale = w.evidence_scale * self.max_idf
         phrase_text = self._query_phrase(query)
-        slot_stems = [frozenset(s.alternatives) for s in query.slots if s.alternatives]
+        slot_stems = [frozenset(s.alternatives) for s in query.slots
+                      if s.alternatives and not s.hint]
         ranked: list[Candidate] = []
         for idx, value in shortlist:
             cover = value / total
@@ -413,12 +418,25 @@ class Index:
                         found.append(f"{alt} ({names.get(fw, 'text')})")
         return tuple(found)
 
-    def decide(self, question: str, top: int = 3) -> Decision:
+    def _with_hint(self, query: Query, hint: str) -> Query:
+        """Add the words of `hint` as light slots: they tip the balance, never decide alone."""
+        typed = {s for slot in query.slots for s in slot.alternatives}
+        extra = []
+        for word in dict.fromkeys(fold(hint).split()):
+            s = stem(word)
+            if word in STOPWORDS or s in typed or s not in self.idf:
+                continue
+            extra.append(Slot(word, {s: 1.0}, self.idf[s] * HINT_WEIGHT, ("hint",), hint=True))
+        return Query(query.text, (*query.slots, *extra)) if extra else query
+
+    def decide(self, question: str, top: int = 3, hint: str = "") -> Decision:
         query = self.analyse(question)
+        if hint and query.slots:
+            query = self._with_hint(query, hint)
         ranked = self.rank(query)
         top = max(1, top)
-        vetoed = (len(query.slots) <= OFFTOPIC_VETO_WORDS
-                  and any(s.off_topic for s in query.slots))
+        typed = [s for s in query.slots if not s.hint]
+        vetoed = len(typed) <= OFFTOPIC_VETO_WORDS and any(s.off_topic for s in typed)
         if not ranked or ranked[0].score < CONFIDENT or vetoed:
             suggestions = tuple(c for c in ranked[:3] if c.score >= SUGGEST_MIN)
             return Decision((), False, suggestions, tuple(ranked[:10]), query)

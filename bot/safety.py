@@ -53,6 +53,15 @@ NOTICES: dict[Level, str] = {
     ),
 }
 
+# What a question with a signal is about, in the knowledge base's words: the matcher adds these
+# so that "vertelde dat haar vader haar slaat" finds the route for suspected abuse, not "gedrag".
+TOPICS: dict[Level, str] = {
+    "acute": "acuut gevaar noodnummers 112",
+    "suicide": "suicide zelfdoding psychische klachten",
+    "staff": "seksueel misbruik door een medewerker",
+    "meldcode": "vermoeden kindermishandeling huiselijk geweld meldcode",
+}
+
 KINDERTELEFOON = (
     "Ben je zelf een kind of jongere? Bel of chat gratis en anoniem met De Kindertelefoon: "
     "0800-0432 (8 tot 18 jaar)."
@@ -71,10 +80,10 @@ _PATTERNS: dict[Level, tuple[str, ...]] = {
         r"stabbed)\b",
         r"\b(bommelding|gijzel\w*|ontvoerd|ontvoering|overdosis|bewusteloos|reanim\w*|"
         r"hartstilstand|verdrinkt|verdronken|drowning|aangereden|flauwgevallen|epileptisch\w*|"
-        r"stuip|stuipen|anafylact\w*|allergische reactie|onwel|benauwd|ademnood|stikt|stikken|"
+        r"stuip|stuipen|anafylact\w*|allergische reactie|onwel|ademnood|stikt|stikken|"
         r"verslikt|unconscious|not breathing|seizure|choking)\b",
         r"\b(ademt|ademhaling)\b.{0,20}\b(raar|niet|slecht|moeilijk|zwaar|nauwelijks|"
-        r"vreemd)\b",
+        r"vreemd)\b|\b(erg|heel|ernstig|zeer) benauwd\b|\bkrijgt geen (lucht|adem)\b",
         r"\bademt niet\b|\bin brand\b|\bbrand (in|op)\b|\bernstig gewond\b",
         r"\bbloedt (hevig|veel)\b",
         r"\b(water|kanaal|sloot|vijver|gracht) gevallen\b",

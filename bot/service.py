@@ -180,7 +180,9 @@ class Service:
             hint = texts.SAFETY_ONLY if notice else texts.EMPTY_QUESTION
             return Reply(text, (), False, (), notice, hint,
                          {"candidates": []} if explain else None)
-        decision = self.index.decide(text, top=top)
+        # The safety check says what the message is about; the matcher hears it as a hint.
+        hint = safety.TOPICS[notice.level] if notice is not None else ""
+        decision = self.index.decide(text, top=top, hint=hint)
         answers = tuple(compose(self.kb, c.entry, c.score) for c in decision.answers)
         suggestions = tuple(Suggestion(c.entry.id, c.entry.title, c.score)
                             for c in decision.suggestions)

@@ -108,3 +108,14 @@ def test_the_notice_does_not_depend_on_the_knowledge_base(tmp_path) -> None:
 def test_the_check_never_fails(text: str) -> None:
     notice = safety.check(text)
     assert notice is None or notice.text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("een leerling vertelde dat haar vader haar slaat", "vermoeden-mishandeling"),
+    ("leerling zegt dat ze niet meer wil leven", "psychische-klachten"),
+])
+def test_the_safety_topic_steers_the_answer_to_the_right_route(service: Service, text: str,
+                                                               expected: str) -> None:
+    reply = service.ask(text)
+    assert reply.safety is not None
+    assert reply.answers and expected in [a.id for a in reply.answers]
