@@ -123,6 +123,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     out.write("Wijkwijzer — vraag wie je in de wijk kunt inschakelen. Typ 'stop' om te stoppen.\n"
               + texts.PRIVACY_REMINDER + "\n\n")
     last_options: list[str] = []
+    reminded = False
     while True:
         try:
             line = input("Vraag> ") if interactive else sys.stdin.readline()
@@ -146,6 +147,9 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
                 continue
         reply = service.ask(question)
         out.write(render.render_reply(reply) + "\n")
+        if reply.personal_data and not reminded:
+            reminded = True
+            out.write("\n" + texts.PRIVACY_REMINDER + "\n")
         last_options = [a.id for a in reply.answers] if reply.clarify else \
             [s.id for s in reply.suggestions]
         if last_options:

@@ -14,7 +14,8 @@ from typing import Any, Literal
 
 from bot import safety, texts
 from bot.knowledge import Entry, KnowledgeBase, load_knowledge
-from bot.matcher import Candidate, Decision, Index
+from bot.matcher import MAX_QUESTION_CHARS, Candidate, Decision, Index
+from bot.privacy import find_personal_data
 from bot.safety import SafetyNotice
 
 MAX_INPUT_CHARS = 200_000  # anything longer is cut before any work is done
@@ -72,6 +73,7 @@ class Reply:
     safety: SafetyNotice | None
     message: str | None  # a friendly line when there is no (single) answer
     explain: dict[str, Any] | None = None
+    personal_data: bool = False  # the question seems to name a person, a number or an address
 
     @property
     def answered(self) -> bool:
@@ -87,6 +89,8 @@ class Reply:
         }
         if self.message:
             data["message"] = self.message
+        if self.personal_data:
+            data["personal_data"] = True
         if self.explain is not None:
             data["explain"] = self.explain
         return data
@@ -195,7 +199,8 @@ class Service:
         else:
             message = texts.NO_ANSWER
         return Reply(text[:1000], answers, decision.clarify, suggestions, notice, message,
-                     self._explain(decision) if explain else None)
+                     self._explain(decision) if explain else None,
+                     personal_data=bool(find_personal_data(text[:MAX_QUESTION_CHARS])))
 
     def _explain(self, decision: Decision) -> dict[str, Any]:
         query = decision.query

@@ -9,7 +9,7 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.safety import check as safety_check
 from handlers.common import allowed, deps, send, send_reply
-from handlers.render import safety_html
+from handlers.render import esc, safety_html
 
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str,
@@ -24,6 +24,11 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
         return
     reply = deps(context).service.ask(question)
     await send_reply(update, context, reply, quote=quote)
+    if reply.personal_data and context.user_data is not None \
+            and not context.user_data.get("privacy_reminded"):
+        # Once per user (kept in memory only): a reminder, not a lecture.
+        context.user_data["privacy_reminded"] = True
+        await send(context, chat.id, esc(texts.PRIVACY_REMINDER))
 
 
 async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -454,3 +454,16 @@ def test_webhook_mode_answers_only_updates_with_the_secret(tmp_path: Path,
             await fake.stop()
 
     asyncio.run(main())
+
+
+def test_personal_data_gets_one_reminder(tmp_path: Path, service: Service) -> None:
+    async def body(h: Harness) -> None:
+        await h.say("mijn leerling Jan spijbelt steeds")
+        sent = await h.replies(2)
+        assert sent[1] == texts.PRIVACY_REMINDER
+        await h.say("mijn leerling Piet spijbelt ook")
+        await h.replies(3)
+        await asyncio.sleep(0.3)
+        assert [c.params["text"] for c in h.fake.sent(CHAT)].count(sent[1]) == 1
+
+    run(tmp_path, service, body)
