@@ -95,7 +95,7 @@ _LineLoader.add_constructor(
 )
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -275,7 +275,7 @@ class KnowledgeBase:
 # --- Loading ---------------------------------------------------------------------------------
 
 VOCABULARY_SECTIONS = ("abbreviations", "synonyms", "misspellings", "english", "offtopic")
-SPECIAL_FILES = {"sources.yaml", "vocabulary.yaml"}
+SPECIAL_FILES = {"sources.yaml", "vocabulary.yaml", "wijken.yaml"}
 
 
 def shipped_knowledge_dir() -> Path:
@@ -310,7 +310,7 @@ def _where(path: Path, node: Any, loc: tuple[int | str, ...]) -> str:
     return f"{path.name}, line {line}, field '{dotted}'"
 
 
-def _validation_problems(path: Path, node: Any, exc: ValidationError, label: str) -> list[str]:
+def validation_problems(path: Path, node: Any, exc: ValidationError, label: str) -> list[str]:
     problems = []
     for err in exc.errors():
         loc = tuple(err["loc"])
@@ -319,7 +319,7 @@ def _validation_problems(path: Path, node: Any, exc: ValidationError, label: str
 
 
 def _load_sources(path: Path, problems: list[str]) -> dict[str, Source]:
-    data = _read_yaml(path)
+    data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         problems.append(f"{path.name}, line 1: expected a top-level 'sources:' list")
         return {}
@@ -329,7 +329,7 @@ def _load_sources(path: Path, problems: list[str]) -> dict[str, Source]:
             model = SourceModel.model_validate(item)
         except ValidationError as exc:
             label = item.get("id", "?") if isinstance(item, dict) else "?"
-            problems.extend(_validation_problems(path, item, exc, f"source {label}"))
+            problems.extend(validation_problems(path, item, exc, f"source {label}"))
             continue
         if model.id in sources:
             problems.append(f"{path.name}, line {getattr(item, 'line', 0)}, field 'id': "
@@ -345,7 +345,7 @@ def _load_vocabulary(path: Path, problems: list[str]) -> Vocabulary:
         return Vocabulary({})
     from bot.normalize import fold
 
-    data = _read_yaml(path)
+    data = read_yaml(path)
     if data is None:
         return Vocabulary({})
     if not isinstance(data, dict):
@@ -423,7 +423,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         problems.append(f"no knowledge files (*.yaml) in {base}")
     for path in files:
         try:
-            data = _read_yaml(path)
+            data = read_yaml(path)
         except KnowledgeError as exc:
             problems.extend(exc.problems)
             continue
@@ -435,7 +435,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
                 model = EntryModel.model_validate(item)
             except ValidationError as exc:
                 label = item.get("id", "?") if isinstance(item, dict) else "?"
-                problems.extend(_validation_problems(path, item, exc, f"entry {label}"))
+                problems.extend(validation_problems(path, item, exc, f"entry {label}"))
                 continue
             for name in _REQUIRED_BY_KIND.get(model.kind, ()):
                 if not getattr(model, name):

@@ -71,7 +71,9 @@ KINDERTELEFOON = (
 _FAMILY = (r"(vader|moeder|papa|mama|pa|ma|stiefvader|stiefmoeder|ouders?|broer|zus|oom|tante|"
            r"opa|oma|vriend|dad|mom|mum|father|mother|parents?|uncle|stepfather)")
 _HITS = (r"(slaat|slaan|sloeg|sloegen|schopt|schoppen|schopte|mishandelt|misbruikt|bedreigt|"
-         r"knijpt|duwt|hits|hit|beats|beat|hurts|abuses)")
+         r"knijpt|duwt|mept|meppen|hits|hit|beats|beat|hurts|abuses)")
+_HIT_PASSIVE = (r"(geslagen|geschopt|mishandeld|misbruikt|gewurgd|geknepen|gemept|bedreigd|"
+                r"hit|beaten|abused)")
 _PATTERNS: dict[Level, tuple[str, ...]] = {
     "acute": (
         r"\b(mes|messen|steekwapen|wapen|wapens|pistool|vuurwapen|geweer|knife|knives|guns?|"
@@ -85,6 +87,10 @@ _PATTERNS: dict[Level, tuple[str, ...]] = {
         r"\b(ademt|ademhaling)\b.{0,20}\b(raar|niet|slecht|moeilijk|zwaar|nauwelijks|"
         r"vreemd)\b|\b(erg|heel|ernstig|zeer) benauwd\b|\bkrijgt geen (lucht|adem)\b",
         r"\bademt niet\b|\bin brand\b|\bbrand (in|op)\b|\bernstig gewond\b",
+        r"\bbuiten bewustzijn\b|\bniet (meer )?aanspreekbaar\b|\breageert (nergens|niet meer)\b",
+        r"\b(dronken|onder invloed|bezopen|stoned|drunk)\b.{0,50}\b(auto|rijden|rijdt|ophalen|"
+        r"haalt|stuur|drive|driving)\b|\b(auto|rijden|rijdt|ophalen|stuur)\b.{0,50}"
+        r"\b(dronken|onder invloed|bezopen|stoned)\b",
         r"\bbloedt (hevig|veel)\b",
         r"\b(water|kanaal|sloot|vijver|gracht) gevallen\b",
         r"\b(acuut|direct|onmiddellijk) gevaar\b|\blevensgevaar\w*\b|\bnu in gevaar\b",
@@ -142,6 +148,11 @@ _PATTERNS: dict[Level, tuple[str, ...]] = {
         rf"\b{_FAMILY}\b.{{0,40}}\b{_HITS}\b",
         rf"\b{_HITS}\b.{{0,25}}\b(mij|me|zoon|dochter|{_FAMILY})\b",
         r"\b(geslagen|geschopt|geknepen|gewurgd) (door|thuis)\b|\bthuis geslagen\b",
+        rf"\b{_FAMILY}\b.{{0,40}}\b{_HIT_PASSIVE}\b|\b{_HIT_PASSIVE}\b.{{0,25}}\bdoor "
+        rf"(zijn |haar |de |een )?{_FAMILY}\b",
+        r"\b(klappen|slaag|tikken|een pak slaag|een tik|meppen)\b.{0,15}\b(krijgt|krijgen|kreeg|"
+        r"kregen|gekregen|geeft|geven|gaf)\b|\b(krijgt|krijgen|kreeg|kregen|gekregen)\b"
+        r".{0,15}\b(klappen|slaag|tikken|een pak slaag|een tik|meppen)\b",
         r"\bblauwe plek\w*\b|\bbrand(wond|plek)\w*\b|\bstriemen\b|\bbruis(es|ed)?\b|"
         r"\bsigaret\w*\b.{0,30}\b(plek\w*|wond\w*|brand\w*)\b|\b(plek\w*|wond\w*)\b.{0,30}"
         r"\bsigaret\w*\b",

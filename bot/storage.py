@@ -7,6 +7,7 @@ short transaction; the schema is versioned and upgraded at start.
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections import Counter
@@ -17,9 +18,11 @@ from types import TracebackType
 
 import aiosqlite
 
+from bot.routes import Route, RouteDraft
+
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Each step brings the schema from version i to i + 1. Never edit a released step: add one.
 MIGRATIONS: tuple[Sequence[str], ...] = (
@@ -30,6 +33,42 @@ MIGRATIONS: tuple[Sequence[str], ...] = (
                thumbs_up  INTEGER NOT NULL DEFAULT 0,
                thumbs_down INTEGER NOT NULL DEFAULT 0,
                updated    TEXT NOT NULL DEFAULT (datetime('now'))
+           )""",
+    ),
+    (
+        # Version 2: the user's wijk, local contact routes (work contact data only) and the
+        # audit trail of every change to them.
+        """CREATE TABLE user_prefs (
+               user_id INTEGER PRIMARY KEY,
+               wijk_id TEXT,
+               school  TEXT,
+               updated TEXT NOT NULL DEFAULT (datetime('now'))
+           )""",
+        """CREATE TABLE routes (
+               id           INTEGER PRIMARY KEY,
+               wijk_id      TEXT NOT NULL,
+               entry_id     TEXT NOT NULL,
+               organisation TEXT NOT NULL,
+               phone        TEXT NOT NULL DEFAULT '',
+               email        TEXT NOT NULL DEFAULT '',
+               website      TEXT NOT NULL DEFAULT '',
+               hours        TEXT NOT NULL DEFAULT '',
+               note         TEXT NOT NULL DEFAULT '',
+               internal     INTEGER NOT NULL DEFAULT 0,
+               added_by     TEXT NOT NULL,
+               created      TEXT NOT NULL DEFAULT (datetime('now')),
+               checked      TEXT NOT NULL DEFAULT (datetime('now')),
+               deleted      TEXT
+           )""",
+        "CREATE INDEX routes_lookup ON routes (wijk_id, entry_id) WHERE deleted IS NULL",
+        """CREATE TABLE audit (
+               id       INTEGER PRIMARY KEY,
+               at       TEXT NOT NULL DEFAULT (datetime('now')),
+               actor    TEXT NOT NULL,
+               action   TEXT NOT NULL,
+               route_id INTEGER,
+               before   TEXT,
+               after    TEXT
            )""",
     ),
 )
@@ -179,3 +218,133 @@ class Storage:
             "SELECT entry_id, asked, thumbs_up, thumbs_down FROM entry_stats ORDER BY entry_id")
         return [EntryStats(str(r[0]), int(r[1]), int(r[2]), int(r[3]))
                 for r in await cursor.fetchall()]
+
+
+# --- wijk preference and local contact routes (schema 2) -------------------------------------
+
+_ROUTE_COLUMNS = ("wijk_id, entry_id, organisation, phone, email, website, hours, note, "
+                  "internal, id, added_by, created, checked")
+
+
+def _route(row: Sequence[object]) -> Route:
+    return Route(str(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]), str(row[5]),
+                 str(row[6]), str(row[7]), bool(row[8]), int(str(row[9])), str(row[10]),
+                 str(row[11]), str(row[12]))
+
+
+class RouteStore:
+    """Routes, the user's wijk and the audit trail, on the same connection as Storage."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+        self._db = storage._db
+
+    async def _in_transaction(self, statements: Sequence[tuple[str, tuple[object, ...]]]
+                              ) -> list[int | None]:
+        """Run statements in one short transaction; the last row ids, in order."""
+        ids: list[int | None] = []
+        try:
+            for sql, params in statements:
+                cursor = await self._db.execute(sql, params)
+                ids.append(cursor.lastrowid)
+            await self._db.commit()
+        except sqlite3.Error as exc:
+            await self._db.rollback()
+            raise StorageError(f"could not save to {self._storage.path.name}: {exc}") from exc
+        return ids
+
+    async def set_wijk(self, user_id: int, wijk_id: str | None) -> None:
+        await self._in_transaction([(
+            "INSERT INTO user_prefs (user_id, wijk_id) VALUES (?, ?) ON CONFLICT(user_id) "
+            "DO UPDATE SET wijk_id = excluded.wijk_id, updated = datetime('now')",
+            (user_id, wijk_id))])
+
+    async def wijk_of(self, user_id: int) -> str | None:
+        cursor = await self._db.execute("SELECT wijk_id FROM user_prefs WHERE user_id = ?",
+                                        (user_id,))
+        row = await cursor.fetchone()
+        return str(row[0]) if row and row[0] else None
+
+    async def routes_for(self, wijk_id: str, entry_ids: Sequence[str],
+                         internal: bool = False) -> list[Route]:
+        """Routes of a wijk for these entries, in the order of `entry_ids`."""
+        if not entry_ids:
+            return []
+        marks = ",".join("?" * len(entry_ids))
+        cursor = await self._db.execute(
+            f"SELECT {_ROUTE_COLUMNS} FROM routes WHERE deleted IS NULL AND wijk_id = ? "
+            f"AND entry_id IN ({marks}) AND (internal = 0 OR ?) ORDER BY id",
+            (wijk_id, *entry_ids, int(internal)))
+        found = [_route(r) for r in await cursor.fetchall()]
+        order = {eid: i for i, eid in enumerate(entry_ids)}
+        return sorted(found, key=lambda r: (order[r.entry_id], r.id))
+
+    async def all_routes(self) -> list[Route]:
+        cursor = await self._db.execute(
+            f"SELECT {_ROUTE_COLUMNS} FROM routes WHERE deleted IS NULL ORDER BY wijk_id, "
+            "entry_id, id")
+        return [_route(r) for r in await cursor.fetchall()]
+
+    async def get(self, route_id: int) -> Route | None:
+        cursor = await self._db.execute(
+            f"SELECT {_ROUTE_COLUMNS} FROM routes WHERE id = ? AND deleted IS NULL",
+            (route_id,))
+        row = await cursor.fetchone()
+        return _route(row) if row else None
+
+    async def add(self, draft: RouteDraft, actor: str) -> int:
+        values = (draft.wijk_id, draft.entry_id, draft.organisation, draft.phone, draft.email,
+                  draft.website, draft.hours, draft.note, int(draft.internal), actor)
+        after = json.dumps(draft.fields(), ensure_ascii=False)
+        route_id, _ = await self._in_transaction([
+            ("INSERT INTO routes (wijk_id, entry_id, organisation, phone, email, website, "
+             "hours, note, internal, added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values),
+            ("INSERT INTO audit (actor, action, route_id, after) VALUES (?, 'add', "
+             "last_insert_rowid(), ?)", (actor, after)),
+        ])
+        assert route_id is not None
+        return route_id
+
+    async def update(self, route_id: int, draft: RouteDraft, actor: str) -> None:
+        before = await self.get(route_id)
+        if before is None:
+            raise StorageError(f"route {route_id} does not exist")
+        await self._in_transaction([
+            ("UPDATE routes SET wijk_id = ?, entry_id = ?, organisation = ?, phone = ?, "
+             "email = ?, website = ?, hours = ?, note = ?, internal = ?, "
+             "checked = datetime('now') WHERE id = ?",
+             (draft.wijk_id, draft.entry_id, draft.organisation, draft.phone, draft.email,
+              draft.website, draft.hours, draft.note, int(draft.internal), route_id)),
+            ("INSERT INTO audit (actor, action, route_id, before, after) VALUES "
+             "(?, 'change', ?, ?, ?)",
+             (actor, route_id, json.dumps(RouteDraft.fields(before), ensure_ascii=False),
+              json.dumps(draft.fields(), ensure_ascii=False))),
+        ])
+
+    async def remove(self, route_id: int, actor: str) -> None:
+        """Soft delete: `restore` undoes it."""
+        before = await self.get(route_id)
+        if before is None:
+            raise StorageError(f"route {route_id} does not exist")
+        await self._in_transaction([
+            ("UPDATE routes SET deleted = datetime('now') WHERE id = ?", (route_id,)),
+            ("INSERT INTO audit (actor, action, route_id, before) VALUES (?, 'remove', ?, ?)",
+             (actor, route_id, json.dumps(RouteDraft.fields(before), ensure_ascii=False))),
+        ])
+
+    async def restore(self, route_id: int, actor: str) -> None:
+        await self._in_transaction([
+            ("UPDATE routes SET deleted = NULL WHERE id = ?", (route_id,)),
+            ("INSERT INTO audit (actor, action, route_id) VALUES (?, 'restore', ?)",
+             (actor, route_id)),
+        ])
+
+    async def audit_trail(self, route_id: int | None = None) -> list[tuple[str, str, str]]:
+        """(actor, action, when) rows, oldest first."""
+        if route_id is None:
+            cursor = await self._db.execute("SELECT actor, action, at FROM audit ORDER BY id")
+        else:
+            cursor = await self._db.execute(
+                "SELECT actor, action, at FROM audit WHERE route_id = ? ORDER BY id",
+                (route_id,))
+        return [(str(a), str(b), str(c)) for a, b, c in await cursor.fetchall()]

@@ -1,8 +1,8 @@
 """Answer quality, measured on questions written the way staff type them.
 
-heldout.yaml was written before any tuning and is never copied into the knowledge base; dev.yaml,
-dev2.yaml and dev3.yaml (written independently, later) are what the knowledge base and the
-matcher are tuned against; sample.yaml is the shared sample.
+heldout.yaml was written before any tuning and is never copied into the knowledge base;
+dev.yaml, dev2.yaml, dev3.yaml and dev4.yaml (written independently, later) are what the
+knowledge base and the matcher are tuned against; sample.yaml is the shared sample.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ DEV_FLOORS = {
                   "facts": 95.0},
     "dev3.yaml": {"top1": 95.0, "top3": 97.0, "oos_rejected": 95.0, "safety": 100.0,
                   "facts": 100.0},
+    "dev4.yaml": {"top1": 97.0, "top3": 99.0, "oos_rejected": 85.0, "safety": 100.0,
+                  "facts": 96.0},
 }
 
 
@@ -48,7 +50,8 @@ def test_the_heldout_set_is_large_enough() -> None:
 
 
 def test_every_safety_case_in_every_set_gets_its_notice(service: Service) -> None:
-    for name in ("heldout.yaml", "dev.yaml", "dev2.yaml", "dev3.yaml", "sample.yaml"):
+    for name in ("heldout.yaml", "dev.yaml", "dev2.yaml", "dev3.yaml", "dev4.yaml",
+                 "sample.yaml"):
         cases = [c for c in load_cases(EVAL_DIR / name) if c.kind == "safety"]
         result = evaluate(cases, service.ask)
         assert result.summary()["safety"] == 100.0, result.failures

@@ -119,3 +119,21 @@ def test_the_safety_topic_steers_the_answer_to_the_right_route(service: Service,
     reply = service.ask(text)
     assert reply.safety is not None
     assert reply.answers and expected in [a.id for a in reply.answers]
+
+
+@pytest.mark.parametrize("text", [
+    "leerling zegt dat hij thuis klappen krijgt",
+    "kind vertelt dat mama vaak door papa geslagen wordt",
+])
+def test_passive_and_colloquial_hitting_is_recognised(text: str) -> None:
+    notice = safety.check(text)
+    assert notice is not None and "meldcode" in notice.levels
+
+
+@pytest.mark.parametrize("text", [
+    "een leerling is buiten bewustzijn in de gymzaal",
+    "ouder komt dronken een kind ophalen met de auto",
+])
+def test_medical_and_traffic_emergencies_point_to_112(text: str) -> None:
+    notice = safety.check(text)
+    assert notice is not None and notice.level == "acute"

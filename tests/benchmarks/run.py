@@ -33,7 +33,8 @@ RUNS = 5
 
 def questions() -> list[str]:
     qs: list[str] = []
-    for name in ("dev.yaml", "dev2.yaml", "dev3.yaml", "heldout.yaml", "sample.yaml"):
+    for name in ("dev.yaml", "dev2.yaml", "dev3.yaml", "dev4.yaml", "heldout.yaml",
+                 "sample.yaml"):
         qs += [c.q for c in load_cases(ROOT / "tests" / "eval" / name)]
     return qs
 

@@ -1,0 +1,96 @@
+"""Local contact routes: who and how, here, for a partner or situation in one wijk.
+
+Pure domain code: checking a route (the same rules for the chat and for YAML import), and the
+YAML form used by `wijkwijzer routes export/import`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from bot import contacts
+from bot.areas import Areas
+from bot.knowledge import KnowledgeBase
+
+STALE_AFTER = dt.timedelta(days=183)  # about six months
+YAML_FIELDS = ("id", "wijk", "entry", "organisation", "phone", "email", "website", "hours",
+               "note", "internal", "checked")
+
+
+class RouteError(ValueError):
+    """A route cannot be saved; the message (Dutch) says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class RouteDraft:
+    """A checked route, ready to be stored."""
+
+    wijk_id: str
+    entry_id: str  # a partner or a situation
+    organisation: str
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    hours: str = ""
+    note: str = ""
+    internal: bool = False
+
+    def fields(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Route(RouteDraft):
+    id: int = 0
+    added_by: str = ""
+    created: str = ""
+    checked: str = ""
+
+    def is_stale(self, today: dt.date) -> bool:
+        try:
+            checked = dt.date.fromisoformat(self.checked[:10])
+        except ValueError:
+            return True
+        return today - checked > STALE_AFTER
+
+
+def check_route(raw: dict[str, Any], kb: KnowledgeBase, areas: Areas) -> RouteDraft:
+    """The same validation for the chat and for import: known wijk and entry, valid contact."""
+    wijk_id = str(raw.get("wijk") or raw.get("wijk_id") or "").strip()
+    entry_id = str(raw.get("entry") or raw.get("entry_id") or "").strip()
+    if areas.get(wijk_id) is None:
+        raise RouteError(f"Onbekende wijk '{wijk_id}'.")
+    entry = kb.get(entry_id)
+    if entry is None or entry.kind not in ("partner", "situation"):
+        raise RouteError(f"'{entry_id}' is geen partner of situatie uit de kennisbank.")
+    try:
+        contact = contacts.Contact.checked(
+            str(raw.get("organisation") or ""), str(raw.get("phone") or ""),
+            str(raw.get("email") or ""), str(raw.get("website") or ""),
+            str(raw.get("hours") or ""))
+        note = contacts.text(str(raw.get("note") or ""), "De notitie")
+    except contacts.ContactError as exc:
+        raise RouteError(str(exc)) from exc
+    internal = raw.get("internal", False)
+    if not isinstance(internal, bool):
+        raise RouteError("'internal' moet true of false zijn.")
+    return RouteDraft(wijk_id, entry_id, contact.organisation, contact.phone, contact.email,
+                      contact.website, contact.hours, note, internal)
+
+
+def to_yaml_item(route: Route) -> dict[str, Any]:
+    return {"id": route.id, "wijk": route.wijk_id, "entry": route.entry_id,
+            "organisation": route.organisation, "phone": route.phone, "email": route.email,
+            "website": route.website, "hours": route.hours, "note": route.note,
+            "internal": route.internal, "checked": route.checked[:10]}
+
+
+def contact_line(route: Route) -> str:
+    """One line with every way to reach the route, for answers and lists."""
+    parts = [route.organisation]
+    parts += [p for p in (route.phone, route.email, route.website) if p]
+    if route.hours:
+        parts.append(f"inloop: {route.hours}")
+    return " · ".join(parts)
