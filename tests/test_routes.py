@@ -92,8 +92,8 @@ def test_a_route_is_checked_like_in_the_chat(kb: KnowledgeBase, areas: Areas) ->
 
 
 def _draft(**changes: Any) -> RouteDraft:
-    base = {"wijk_id": "voorbeeld-noord", "entry_id": "wijkteam",
-            "organisation": "Wijkteam Noord", "phone": "020 123 4567"}
+    base: dict[str, Any] = {"wijk_id": "voorbeeld-noord", "entry_id": "wijkteam",
+                            "organisation": "Wijkteam Noord", "phone": "020 123 4567"}
     base.update(changes)
     return RouteDraft(**base)
 
