@@ -29,9 +29,10 @@ from telegram.ext import (
 
 import handlers
 from bot import texts
+from bot.areas import Areas, load_areas
 from bot.config import Settings
 from bot.service import Service
-from bot.storage import Storage
+from bot.storage import RouteStore, Storage
 from handlers.common import Deps, flush_counts
 
 log = logging.getLogger(__name__)
@@ -161,7 +162,7 @@ async def _set_commands(app: App) -> None:
 
 
 def build_application(settings: Settings, service: Service, storage: Storage | None = None,
-                      options: BotOptions | None = None) -> App:
+                      options: BotOptions | None = None, areas: Areas | None = None) -> App:
     """The application with every handler; storage opens on start when not given."""
     opts = options or BotOptions()
     # PTB 22 gives durations (e.g. RetryAfter.retry_after) as timedelta only when asked to,
@@ -189,6 +190,7 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
         deps: Deps = app.bot_data["deps"]
         if deps.storage is None:
             deps.storage = await Storage.open(settings.db_path)
+            deps.routes = RouteStore(deps.storage)
         await _set_commands(app)
         if app.job_queue is not None:
             app.job_queue.run_repeating(flush_counts, interval=FLUSH_SECONDS,
@@ -205,7 +207,9 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
     app: App = builder.post_init(post_init).post_shutdown(post_shutdown).build()
     app.bot_data["deps"] = Deps(service=service, storage=storage,
                                 pace_seconds=opts.pace_seconds,
-                                entry_examples=example_entries(service))
+                                entry_examples=example_entries(service),
+                                areas=areas or load_areas(kb=service.kb),
+                                routes=RouteStore(storage) if storage is not None else None)
     handlers.register(app)
     return app
 

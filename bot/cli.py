@@ -7,15 +7,16 @@ one clear line with a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Coroutine, Iterator, Sequence
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import IO, Any, NoReturn, TypeVar
 
 from bot import render, texts
 from bot.config import Settings, load_settings
@@ -35,6 +36,7 @@ from bot.normalize import fold
 from bot.service import Service
 
 log = logging.getLogger("wijkwijzer")
+T = TypeVar("T")
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -231,6 +233,85 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_routes_export(args: argparse.Namespace, settings: Settings) -> int:
+    import yaml as yaml_module
+
+    from bot.routes import to_yaml_item
+    from bot.storage import RouteStore, Storage  # aiosqlite: loaded only for these commands
+
+    async def main() -> list[dict[str, Any]]:
+        async with await Storage.open(settings.db_path) as storage:
+            return [to_yaml_item(r) for r in await RouteStore(storage).all_routes()]
+
+    items = _run_storage(main())
+    text = yaml_module.safe_dump({"routes": items}, allow_unicode=True, sort_keys=False)
+    if args.file == "-":
+        sys.stdout.write(text)
+    else:
+        try:
+            Path(args.file).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot write {args.file}: {exc.strerror}") from exc
+    print(f"{len(items)} route(s) exported", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_routes_import(args: argparse.Namespace, settings: Settings) -> int:
+    import yaml as yaml_module
+
+    from bot.areas import load_areas
+    from bot.routes import plan_import
+    from bot.storage import RouteStore, Storage  # aiosqlite: loaded only for these commands
+
+    service = _service(settings)
+    try:
+        areas = load_areas(kb=service.kb)
+    except KnowledgeError as exc:
+        raise CliError(f"wijken: {exc.problems[0]}") from exc
+    try:
+        data = yaml_module.safe_load(Path(args.file).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file}: {exc.strerror}", EXIT_USAGE) from exc
+    except yaml_module.YAMLError as exc:
+        raise CliError(f"{args.file}: not valid YAML", EXIT_USAGE) from exc
+    items = data.get("routes") if isinstance(data, dict) else None
+
+    async def main() -> int:
+        async with await Storage.open(settings.db_path) as storage:
+            routes = RouteStore(storage)
+            existing = {r.id: r for r in await routes.all_routes()}
+            plan = plan_import(items, existing, service.kb, areas)
+            for problem in plan.problems:
+                print(f"ERROR {problem}")
+            if plan.problems:
+                print(f"nothing imported: {len(plan.problems)} problem(s)", file=sys.stderr)
+                return EXIT_ERROR
+            verb = "would" if args.dry_run else "will"
+            print(f"{verb} add {len(plan.adds)}, change {len(plan.changes)}, leave "
+                  f"{plan.unchanged} unchanged")
+            for draft in plan.adds:
+                print(f"  + {draft.wijk_id} / {draft.entry_id}: {draft.organisation}")
+            for route_id, draft in plan.changes:
+                print(f"  ~ #{route_id} {draft.wijk_id} / {draft.entry_id}: {draft.organisation}")
+            if not args.dry_run:
+                for draft in plan.adds:
+                    await routes.add(draft, "cli")
+                for route_id, draft in plan.changes:
+                    await routes.update(route_id, draft, "cli")
+            return EXIT_OK
+
+    return _run_storage(main())
+
+
+def _run_storage(coro: Coroutine[Any, Any, T]) -> T:
+    from bot.storage import StorageError
+
+    try:
+        return asyncio.run(coro)
+    except StorageError as exc:
+        raise CliError(f"database: {exc}") from exc
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.token:
         raise CliError(
@@ -303,6 +384,16 @@ def _parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="score an evaluation file")
     ev.add_argument("file")
     ev.set_defaults(func=cmd_eval)
+
+    routes = sub.add_parser("routes", help="export or import local contact routes (YAML)")
+    routes_sub = routes.add_subparsers(dest="routes_command", required=True)
+    export = routes_sub.add_parser("export", help="write every route to FILE (- for stdout)")
+    export.add_argument("file")
+    export.set_defaults(func=cmd_routes_export)
+    imp = routes_sub.add_parser("import", help="add and change routes from FILE")
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="report what would change")
+    imp.set_defaults(func=cmd_routes_import)
 
     run = sub.add_parser("run", help="start the Telegram bot (long polling, or --webhook)")
     run.add_argument("--webhook", metavar="URL", help="public HTTPS URL Telegram posts to")

@@ -48,6 +48,11 @@ class Route(RouteDraft):
     created: str = ""
     checked: str = ""
 
+    def draft(self) -> RouteDraft:
+        """The editable part, without id and bookkeeping."""
+        return RouteDraft(self.wijk_id, self.entry_id, self.organisation, self.phone, self.email,
+                          self.website, self.hours, self.note, self.internal)
+
     def is_stale(self, today: dt.date) -> bool:
         try:
             checked = dt.date.fromisoformat(self.checked[:10])
@@ -94,3 +99,44 @@ def contact_line(route: Route) -> str:
     if route.hours:
         parts.append(f"inloop: {route.hours}")
     return " · ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPlan:
+    """What an import would do; nothing is written while `problems` is not empty."""
+
+    adds: tuple[RouteDraft, ...]
+    changes: tuple[tuple[int, RouteDraft], ...]
+    unchanged: int
+    problems: tuple[str, ...]
+
+
+def plan_import(items: Any, existing: dict[int, Route], kb: KnowledgeBase,
+                areas: Areas) -> ImportPlan:
+    """Check every item with the chat's rules and work out adds and changes (by id)."""
+    if not isinstance(items, list):
+        return ImportPlan((), (), 0, ("expected a top-level 'routes:' list",))
+    adds: list[RouteDraft] = []
+    changes: list[tuple[int, RouteDraft]] = []
+    unchanged = 0
+    problems: list[str] = []
+    for number, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            problems.append(f"route {number}: expected fields such as wijk, entry, organisation")
+            continue
+        try:
+            draft = check_route(item, kb, areas)
+        except RouteError as exc:
+            problems.append(f"route {number}: {exc}")
+            continue
+        route_id = item.get("id")
+        if route_id in (None, ""):
+            adds.append(draft)
+        elif not isinstance(route_id, int) or route_id not in existing:
+            problems.append(f"route {number}: id {route_id!r} does not exist (leave it out to "
+                            "add a new route)")
+        elif existing[route_id].draft() == draft:
+            unchanged += 1
+        else:
+            changes.append((route_id, draft))
+    return ImportPlan(tuple(adds), tuple(changes), unchanged, tuple(problems))

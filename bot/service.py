@@ -163,6 +163,14 @@ class Service:
         entry = self.kb.get(entry_id)
         return compose(self.kb, entry, 100.0) if entry else None
 
+    def partner_entries(self, entry_id: str) -> list[Entry]:
+        """The partners an entry sends the user to (for a partner: itself first)."""
+        entry = self.kb.get(entry_id)
+        if entry is None:
+            return []
+        ids = ([entry.id] if entry.kind == "partner" else []) + list(entry.partners)
+        return [p for p in (self.kb.get(i) for i in dict.fromkeys(ids)) if p is not None]
+
     def partners(self, domain: str | None = None, age: str | None = None) -> list[Entry]:
         """Partners in a praatplaat domain and/or age group, by title (for browsing)."""
         return sorted((e for e in self.kb if e.kind == "partner"

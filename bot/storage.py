@@ -317,7 +317,7 @@ class RouteStore:
               draft.website, draft.hours, draft.note, int(draft.internal), route_id)),
             ("INSERT INTO audit (actor, action, route_id, before, after) VALUES "
              "(?, 'change', ?, ?, ?)",
-             (actor, route_id, json.dumps(RouteDraft.fields(before), ensure_ascii=False),
+             (actor, route_id, json.dumps(before.draft().fields(), ensure_ascii=False),
               json.dumps(draft.fields(), ensure_ascii=False))),
         ])
 
@@ -329,7 +329,7 @@ class RouteStore:
         await self._in_transaction([
             ("UPDATE routes SET deleted = datetime('now') WHERE id = ?", (route_id,)),
             ("INSERT INTO audit (actor, action, route_id, before) VALUES (?, 'remove', ?, ?)",
-             (actor, route_id, json.dumps(RouteDraft.fields(before), ensure_ascii=False))),
+             (actor, route_id, json.dumps(before.draft().fields(), ensure_ascii=False))),
         ])
 
     async def restore(self, route_id: int, actor: str) -> None:

@@ -140,6 +140,19 @@ PREVIOUS = "◀️ Vorige"
 NEXT = "Volgende ▶️"
 NOTHING_HERE = "Hier staat (nog) niets."
 
+WIJK_CHOOSE = (
+    "<b>Kies je wijk</b> in {gemeente}. Dan zie je onder de antwoorden ook de lokale "
+    "contactroutes: wie en hoe, hier."
+)
+WIJK_EXAMPLE = (
+    "Let op: dit is een voorbeeldlijst. De beheerder van deze bot zet er de echte wijken van "
+    "de gemeente in."
+)
+WIJK_NONE = "Geen wijk"
+WIJK_SET = "Je wijk is nu {wijk}. Lokale contactroutes verschijnen onder de antwoorden."
+WIJK_CLEARED = "Je wijk is gewist. Je ziet weer alleen de algemene antwoorden."
+WIJK_UNAVAILABLE = "Wijken zijn voor deze bot (nog) niet ingesteld."
+
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Welkom en voorbeeldvragen"),
     ("partners", "Partners per domein en leeftijd"),
@@ -147,6 +160,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("tips", "Tips voor samenwerken met de wijk"),
     ("tip", "Een willekeurige tip"),
     ("zoek", "Zoek een antwoord"),
+    ("wijk", "Kies je wijk voor lokale contactroutes"),
     ("help", "Zo werkt Wijkwijzer"),
     ("privacy", "Wat Wijkwijzer bewaart"),
     ("over", "Bronnen en actualiteit"),

@@ -17,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import browse, buttons, errors, groups, info, inline, questions
+from handlers import browse, buttons, errors, groups, info, inline, questions, wijk
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -26,6 +26,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         ("over", info.on_over), ("partners", browse.on_partners),
         ("situaties", browse.on_situations), ("tips", browse.on_tips),
         ("tip", browse.on_random_tip), ("zoek", questions.on_search),
+        ("wijk", wijk.on_wijk),
     ]
     for name, callback in commands:
         app.add_handler(CommandHandler(name, callback))

@@ -12,7 +12,9 @@ from bot import texts
 from bot.storage import StorageError
 from handlers import callbackdata as cb
 from handlers.browse import kind_view, partners_view
-from handlers.common import deps, send_answer
+from handlers.common import deps, local_block, send, send_answer
+from handlers.render import esc
+from handlers.wijk import choose_wijk
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 await query.answer(url=f"https://t.me/{context.bot.username}?start={entry_id}")
                 return
             await query.answer()
-            await send_answer(context, chat.id, answer)
+            await send_answer(context, chat.id, answer, await local_block(update, context,
+                                                                          answer))
+        case cb.ChooseWijk(wijk_id):
+            await query.answer()
+            confirmation = await choose_wijk(update, context, wijk_id)
+            if chat is not None:
+                await send(context, chat.id, esc(confirmation))
         case cb.Feedback(entry_id, helpful) if service.kb.get(entry_id) is not None:
             storage = deps(context).storage
             try:

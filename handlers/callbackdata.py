@@ -47,7 +47,12 @@ class RandomTip:
     pass
 
 
-Action = OpenEntry | Feedback | BrowsePartners | BrowseKind | RandomTip
+@dataclass(frozen=True, slots=True)
+class ChooseWijk:
+    wijk_id: str  # "" clears the choice
+
+
+Action = OpenEntry | Feedback | BrowsePartners | BrowseKind | RandomTip | ChooseWijk
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"{PREFIX}:a:({_ID})"), "open"),
@@ -56,6 +61,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
      "partners"),
     (re.compile(rf"{PREFIX}:k:({'|'.join(_KINDS)}):(\d{{1,3}})"), "kind"),
     (re.compile(rf"{PREFIX}:t"), "tip"),
+    (re.compile(rf"{PREFIX}:w:((?:{_ID})?)"), "wijk"),
 )
 
 
@@ -71,6 +77,8 @@ def encode(action: Action) -> str:
             data = f"{PREFIX}:k:{kind}:{page}"
         case RandomTip():
             data = f"{PREFIX}:t"
+        case ChooseWijk(wijk_id):
+            data = f"{PREFIX}:w:{wijk_id}"
     if len(data.encode()) > MAX_BYTES or decode(data) != action:
         raise ValueError(f"cannot encode {action!r} as callback data")
     return data
@@ -93,5 +101,7 @@ def decode(data: str | None) -> Action | None:
             return BrowsePartners(groups[0], groups[1], int(groups[2]))
         if name == "kind":
             return BrowseKind(groups[0], int(groups[1]))
+        if name == "wijk":
+            return ChooseWijk(groups[0])
         return RandomTip()
     return None

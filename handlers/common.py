@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import random
 from dataclasses import dataclass, field
@@ -11,10 +12,11 @@ from telegram import InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ContextTypes
 
+from bot.areas import Areas
 from bot.flood import FloodGate
 from bot.service import Answer, Reply, Service
-from bot.storage import Storage, StorageError
-from handlers.render import answer_blocks, answer_keyboard, pack, reply_messages
+from bot.storage import RouteStore, Storage, StorageError
+from handlers.render import answer_blocks, answer_keyboard, pack, reply_messages, routes_html
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,8 @@ class Deps:
     rng: random.Random = field(default_factory=random.Random)
     pace_seconds: float = 0.35  # between messages of one reply: one chat is not throttled by PTB
     entry_examples: tuple[tuple[str, str], ...] = ()  # (entry id, example question)
+    areas: Areas | None = None
+    routes: RouteStore | None = None
 
 
 def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:
@@ -66,6 +70,26 @@ async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str,
     return None
 
 
+async def local_block(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                      answer: Answer) -> str | None:
+    """The user's wijk's contact routes for this answer's entry and partners, as HTML."""
+    d = deps(context)
+    user = update.effective_user
+    if d.routes is None or d.areas is None or user is None:
+        return None
+    try:
+        wijk_id = await d.routes.wijk_of(user.id)
+        wijk = d.areas.get(wijk_id) if wijk_id else None
+        if wijk is None:
+            return None
+        entry_ids = [answer.id, *(e.id for e in d.service.partner_entries(answer.id))]
+        routes = await d.routes.routes_for(wijk.id, list(dict.fromkeys(entry_ids)))
+    except StorageError as exc:
+        log.warning("local routes not available: %s", exc)
+        return None
+    return routes_html(wijk.name, routes, d.service, dt.date.today()) if routes else None
+
+
 async def send_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply,
                      quote: bool = False) -> None:
     """All messages of a reply, in order, paced so that Telegram accepts them in one chat."""
@@ -74,7 +98,10 @@ async def send_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: 
         return
     reply_to = update.effective_message.message_id if quote and update.effective_message else None
     d = deps(context)
-    for i, (text, markup) in enumerate(reply_messages(reply)):
+    local = None
+    if reply.answers and not reply.clarify:
+        local = await local_block(update, context, reply.answers[0])
+    for i, (text, markup) in enumerate(reply_messages(reply, local)):
         if i and d.pace_seconds:
             await asyncio.sleep(d.pace_seconds)
         await send(context, chat.id, text, markup, reply_to if i == 0 else None)
@@ -82,9 +109,10 @@ async def send_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: 
         await remember_answer(context, reply.answers[0].id)
 
 
-async def send_answer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, answer: Answer) -> None:
-    """One answer card (split if long), its buttons under the last part."""
-    chunks = pack(answer_blocks(answer))
+async def send_answer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, answer: Answer,
+                      local: str | None = None) -> None:
+    """One answer card (split if long), the local routes at its end, buttons under the last."""
+    chunks = pack([*answer_blocks(answer), *([local] if local else [])])
     for i, chunk in enumerate(chunks):
         if i and deps(context).pace_seconds:
             await asyncio.sleep(deps(context).pace_seconds)

@@ -9,8 +9,9 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from handlers import callbackdata as cb
-from handlers.common import deps, send, send_answer
+from handlers.common import deps, local_block, send, send_answer
 from handlers.render import esc, pack
+from handlers.wijk import choose_wijk
 
 _PAYLOAD_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
@@ -21,7 +22,7 @@ async def send_entry(update: Update, context: ContextTypes.DEFAULT_TYPE, entry_i
     answer = deps(context).service.answer_for(entry_id)
     if chat is None or answer is None:
         return False
-    await send_answer(context, chat.id, answer)
+    await send_answer(context, chat.id, answer, await local_block(update, context, answer))
     return True
 
 
@@ -30,6 +31,9 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if chat is None:
         return
     payload = (context.args or [""])[0]
+    if payload.startswith("wijk_") and _PAYLOAD_RE.fullmatch(payload[5:]):
+        await send(context, chat.id, esc(await choose_wijk(update, context, payload[5:])))
+        return
     if payload and _PAYLOAD_RE.fullmatch(payload) and await send_entry(update, context, payload):
         return
     examples = deps(context).entry_examples

@@ -9,6 +9,7 @@ bytes (see callbackdata.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from functools import lru_cache
@@ -16,8 +17,9 @@ from functools import lru_cache
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
+from bot.routes import Route, contact_line
 from bot.safety import SafetyNotice
-from bot.service import Answer, Reply, Section
+from bot.service import Answer, Reply, Section, Service
 from handlers import callbackdata as cb
 
 MESSAGE_LIMIT = 4096
@@ -139,8 +141,25 @@ def choice_keyboard(options: list[tuple[str, str]]) -> InlineKeyboardMarkup:
         for eid, title in options])
 
 
-def reply_messages(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
-    """The messages for a reply, in order: the safety notice first, then the answer or choice."""
+def routes_html(wijk_name: str, routes: list[Route], service: Service, today: dt.date) -> str:
+    """The local contact routes under an answer; old ones are marked as such."""
+    lines = [f"<b>📍 In jouw wijk ({esc(wijk_name)})</b>"]
+    for route in routes:
+        entry = service.kb.get(route.entry_id)
+        label = entry.title if entry else route.entry_id
+        line = f"• {esc(label)}: {esc(contact_line(route))}"
+        if route.note:
+            line += f" – {esc(route.note)}"
+        if route.is_stale(today):
+            line += f" <i>(niet gecontroleerd sinds {esc(route.checked[:10])})</i>"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def reply_messages(reply: Reply, local: str | None = None,
+                   ) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """The messages for a reply, in order: the safety notice first, then the answer or choice;
+    `local` (the user's wijk's routes) goes under the answer."""
     out: list[tuple[str, InlineKeyboardMarkup | None]] = []
     notice = safety_html(reply.safety) if reply.safety else None
     if notice:
@@ -150,7 +169,7 @@ def reply_messages(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]
         out.append((esc(texts.CLARIFY), choice_keyboard(options)))
     elif reply.answers:
         answer = reply.answers[0]
-        chunks = pack(answer_blocks(answer))
+        chunks = pack([*answer_blocks(answer), *([local] if local else [])])
         out += [(c, None) for c in chunks[:-1]]
         out.append((chunks[-1], answer_keyboard(answer)))
     elif reply.message:

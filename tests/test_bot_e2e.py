@@ -467,3 +467,37 @@ def test_personal_data_gets_one_reminder(tmp_path: Path, service: Service) -> No
         assert [c.params["text"] for c in h.fake.sent(CHAT)].count(sent[1]) == 1
 
     run(tmp_path, service, body)
+
+
+def test_a_chosen_wijk_shows_its_local_route_under_the_answer(tmp_path: Path,
+                                                              service: Service) -> None:
+    from bot.routes import RouteDraft
+    from bot.storage import RouteStore
+
+    async def body(h: Harness) -> None:
+        await RouteStore(h.storage).add(RouteDraft(
+            "voorbeeld-noord", "cjg", "CJG Noord <inloop>", phone="020 123 4567"), "test")
+        await h.say("/wijk")
+        await h.replies(1)
+        choices = [cb.decode(b["callback_data"]) for b in buttons(h.fake.sent(CHAT)[0].params)]
+        assert cb.ChooseWijk("voorbeeld-noord") in choices
+        await h.fake.push(h.fake.callback(CHAT, cb.encode(cb.ChooseWijk("voorbeeld-noord"))))
+        await h.replies(2)
+        await h.say("wat doet het cjg")
+        sent = await h.replies(3)
+        assert "In jouw wijk (Voorbeeldwijk Noord (voorbeeld))" in sent[2]
+        assert "CJG Noord &lt;inloop&gt; · 020 123 4567" in sent[2]
+
+    run(tmp_path, service, body)
+
+
+def test_a_wijk_deep_link_preselects_the_wijk(tmp_path: Path, service: Service) -> None:
+    from bot.storage import RouteStore
+
+    async def body(h: Harness) -> None:
+        await h.say("/start wijk_voorbeeld-zuid")
+        (text,) = await h.replies(1)
+        assert "Voorbeeldwijk Zuid" in text
+        assert await RouteStore(h.storage).wijk_of(CHAT) == "voorbeeld-zuid"
+
+    run(tmp_path, service, body)

@@ -147,3 +147,36 @@ def test_the_answering_path_imports_no_telegram_or_plotting_library() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, check=True, timeout=60)
     assert result.stdout.strip() == "[]"
+
+
+def test_routes_import_checks_reports_and_round_trips(tmp_path: Path) -> None:
+    env = {"WIJKWIJZER_DB": str(tmp_path / "db.sqlite3")}
+    source = tmp_path / "routes.yaml"
+    source.write_text(
+        "routes:\n"
+        "- {wijk: voorbeeld-noord, entry: wijkteam, organisation: Wijkteam Noord,"
+        " phone: 020-1234567}\n", encoding="utf-8")
+    dry = run("routes", "import", str(source), "--dry-run", env=env)
+    assert dry.returncode == 0 and b"would add 1" in dry.stdout
+    assert b"0 route(s) exported" in run("routes", "export", "-", env=env).stderr
+    assert run("routes", "import", str(source), env=env).returncode == 0
+    exported = tmp_path / "out.yaml"
+    assert run("routes", "export", str(exported), env=env).returncode == 0
+    assert "020 123 4567" in exported.read_text(encoding="utf-8")
+    again = run("routes", "import", str(exported), "--dry-run", env=env)
+    assert b"add 0, change 0, leave 1 unchanged" in again.stdout
+
+
+def test_routes_import_refuses_a_file_with_any_bad_route(tmp_path: Path) -> None:
+    env = {"WIJKWIJZER_DB": str(tmp_path / "db.sqlite3")}
+    source = tmp_path / "routes.yaml"
+    source.write_text(
+        "routes:\n"
+        "- {wijk: voorbeeld-noord, entry: wijkteam, organisation: Goed, phone: 0201234567}\n"
+        "- {wijk: maan, entry: wijkteam, organisation: Fout, phone: 0201234567}\n"
+        "- {wijk: voorbeeld-noord, entry: cjg, organisation: Fout, phone: '12'}\n",
+        encoding="utf-8")
+    result = run("routes", "import", str(source), env=env)
+    assert result.returncode == 1
+    assert b"route 2: Onbekende wijk" in result.stdout and b"route 3:" in result.stdout
+    assert b"0 route(s) exported" in run("routes", "export", "-", env=env).stderr

@@ -1,0 +1,56 @@
+"""/wijk: choose the wijk whose local contact routes appear under answers."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.storage import StorageError
+from handlers import callbackdata as cb
+from handlers.common import deps, send
+from handlers.render import esc
+
+log = logging.getLogger(__name__)
+
+
+def wijk_keyboard(context: ContextTypes.DEFAULT_TYPE) -> InlineKeyboardMarkup | None:
+    areas = deps(context).areas
+    if areas is None:
+        return None
+    rows = [[InlineKeyboardButton(w.name[:60], callback_data=cb.encode(cb.ChooseWijk(w.id)))]
+            for w in areas.wijken]
+    rows.append([InlineKeyboardButton(texts.WIJK_NONE, callback_data=cb.encode(
+        cb.ChooseWijk("")))])
+    return InlineKeyboardMarkup(rows)
+
+
+async def on_wijk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    d = deps(context)
+    if d.areas is None:
+        await send(context, chat.id, esc(texts.WIJK_UNAVAILABLE))
+        return
+    intro = texts.WIJK_CHOOSE.format(gemeente=esc(d.areas.gemeente))
+    if d.areas.example:
+        intro += "\n\n" + esc(texts.WIJK_EXAMPLE)
+    await send(context, chat.id, intro, wijk_keyboard(context))
+
+
+async def choose_wijk(update: Update, context: ContextTypes.DEFAULT_TYPE, wijk_id: str) -> str:
+    """Remember the user's wijk ("" forgets it); the confirmation to show."""
+    d = deps(context)
+    user = update.effective_user
+    wijk = d.areas.get(wijk_id) if d.areas and wijk_id else None
+    if user is None or d.routes is None or (wijk_id and wijk is None):
+        return texts.STALE_BUTTON
+    try:
+        await d.routes.set_wijk(user.id, wijk.id if wijk else None)
+    except StorageError as exc:
+        log.warning("wijk not saved: %s", exc)
+        return texts.ERROR
+    return texts.WIJK_SET.format(wijk=wijk.name) if wijk else texts.WIJK_CLEARED
