@@ -7,6 +7,7 @@ short transaction; the schema is versioned and upgraded at start.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import sqlite3
@@ -348,3 +349,20 @@ class RouteStore:
                 "SELECT actor, action, at FROM audit WHERE route_id = ? ORDER BY id",
                 (route_id,))
         return [(str(a), str(b), str(c)) for a, b, c in await cursor.fetchall()]
+
+    async def routes_added_by(self, actor: str) -> int:
+        cursor = await self._db.execute(
+            "SELECT count(*) FROM routes WHERE added_by = ? AND deleted IS NULL", (actor,))
+        row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def forget_user(self, user_id: int) -> None:
+        """Delete the user's preferences; their routes stay with the wijk, pseudonymised, and
+        the audit trail keeps the changes but not who made them."""
+        actor = f"user:{user_id}"
+        alias = f"vergeten:{hashlib.sha256(actor.encode()).hexdigest()[:10]}"
+        await self._in_transaction([
+            ("DELETE FROM user_prefs WHERE user_id = ?", (user_id,)),
+            ("UPDATE routes SET added_by = ? WHERE added_by = ?", (alias, actor)),
+            ("UPDATE audit SET actor = ? WHERE actor = ?", (alias, actor)),
+        ])

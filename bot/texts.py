@@ -94,13 +94,32 @@ PRIVACY = (
     "het kreeg. Zonder je vraag, zonder je naam of gebruikers-id en zonder chat-id. Deze "
     "tellingen blijven bewaard zolang het onderwerp bestaat; beheerders van de kennisbank zien "
     "ze.\n"
+    "• Als je met /wijk een wijk kiest: je Telegram-gebruikers-id en die wijk, zodat je de "
+    "lokale contactroutes ziet. Dat blijft bewaard tot je de wijk wist of /vergeetmij gebruikt. "
+    "Alleen de bot zelf gebruikt het.\n"
+    "• Contactroutes die redacteuren toevoegen: werkgegevens van organisaties, met wie ze "
+    "toevoegde en wanneer.\n"
     "• Je vragen zelf worden niet opgeslagen en niet gelogd. Om spam te remmen onthoudt de bot "
     "een paar minuten in het werkgeheugen hoeveel berichten je stuurde; dat wordt nergens "
     "opgeslagen.\n"
     "• Foutmeldingen in het logboek bevatten alleen het soort fout, nooit je bericht.\n\n"
     "Let op: berichten gaan via de servers van Telegram en zijn niet end-to-end versleuteld. "
-    "Noem daarom nooit namen of andere gegevens van leerlingen of ouders."
+    "Noem daarom nooit namen of andere gegevens van leerlingen of ouders.\n\n"
+    "/mijngegevens laat zien wat er over jou is opgeslagen; /vergeetmij wist het."
 )
+
+MY_DATA = "<b>Wat Wijkwijzer over jou bewaart</b>\n{lines}"
+MY_DATA_NOTHING = "Er is niets over jou opgeslagen."
+MY_DATA_WIJK = "• Je gekozen wijk: {wijk}"
+MY_DATA_ROUTES = "• Contactroutes die jij hebt toegevoegd: {count} (die blijven bij de wijk)"
+FORGET_ASK = (
+    "Weet je het zeker? Dan wis ik je gekozen wijk. Contactroutes die je toevoegde blijven bij "
+    "de wijk, maar zonder jouw gebruikers-id."
+)
+FORGET_YES = "Ja, wis mijn gegevens"
+FORGET_NO = "Nee"
+FORGET_DONE = "Je gegevens zijn gewist."
+FORGET_KEPT = "Er is niets gewist."
 
 OVER = (
     "<b>Over Wijkwijzer</b>\n"
@@ -163,5 +182,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("wijk", "Kies je wijk voor lokale contactroutes"),
     ("help", "Zo werkt Wijkwijzer"),
     ("privacy", "Wat Wijkwijzer bewaart"),
+    ("mijngegevens", "Wat er over jou is opgeslagen"),
+    ("vergeetmij", "Wis je gegevens"),
     ("over", "Bronnen en actualiteit"),
 )

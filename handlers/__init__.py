@@ -17,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import browse, buttons, errors, groups, info, inline, questions, wijk
+from handlers import browse, buttons, errors, groups, info, inline, mydata, questions, wijk
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -26,7 +26,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         ("over", info.on_over), ("partners", browse.on_partners),
         ("situaties", browse.on_situations), ("tips", browse.on_tips),
         ("tip", browse.on_random_tip), ("zoek", questions.on_search),
-        ("wijk", wijk.on_wijk),
+        ("wijk", wijk.on_wijk), ("mijngegevens", mydata.on_my_data),
+        ("vergeetmij", mydata.on_forget_me),
     ]
     for name, callback in commands:
         app.add_handler(CommandHandler(name, callback))

@@ -13,6 +13,7 @@ from bot.storage import StorageError
 from handlers import callbackdata as cb
 from handlers.browse import kind_view, partners_view
 from handlers.common import deps, local_block, send, send_answer
+from handlers.mydata import forget
 from handlers.render import esc
 from handlers.wijk import choose_wijk
 
@@ -41,6 +42,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             confirmation = await choose_wijk(update, context, wijk_id)
             if chat is not None:
                 await send(context, chat.id, esc(confirmation))
+        case cb.ForgetMe(confirmed):
+            await query.answer()
+            outcome = await forget(update, context, confirmed)
+            if query.message is not None:
+                await query.edit_message_text(esc(outcome))
         case cb.Feedback(entry_id, helpful) if service.kb.get(entry_id) is not None:
             storage = deps(context).storage
             try:

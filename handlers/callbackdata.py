@@ -52,7 +52,12 @@ class ChooseWijk:
     wijk_id: str  # "" clears the choice
 
 
-Action = OpenEntry | Feedback | BrowsePartners | BrowseKind | RandomTip | ChooseWijk
+@dataclass(frozen=True, slots=True)
+class ForgetMe:
+    confirmed: bool
+
+
+Action = OpenEntry | Feedback | BrowsePartners | BrowseKind | RandomTip | ChooseWijk | ForgetMe
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"{PREFIX}:a:({_ID})"), "open"),
@@ -62,6 +67,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"{PREFIX}:k:({'|'.join(_KINDS)}):(\d{{1,3}})"), "kind"),
     (re.compile(rf"{PREFIX}:t"), "tip"),
     (re.compile(rf"{PREFIX}:w:((?:{_ID})?)"), "wijk"),
+    (re.compile(rf"{PREFIX}:x:([yn])"), "forget"),
 )
 
 
@@ -79,6 +85,8 @@ def encode(action: Action) -> str:
             data = f"{PREFIX}:t"
         case ChooseWijk(wijk_id):
             data = f"{PREFIX}:w:{wijk_id}"
+        case ForgetMe(confirmed):
+            data = f"{PREFIX}:x:{'y' if confirmed else 'n'}"
     if len(data.encode()) > MAX_BYTES or decode(data) != action:
         raise ValueError(f"cannot encode {action!r} as callback data")
     return data
@@ -103,5 +111,7 @@ def decode(data: str | None) -> Action | None:
             return BrowseKind(groups[0], int(groups[1]))
         if name == "wijk":
             return ChooseWijk(groups[0])
+        if name == "forget":
+            return ForgetMe(groups[0] == "y")
         return RandomTip()
     return None

@@ -501,3 +501,27 @@ def test_a_wijk_deep_link_preselects_the_wijk(tmp_path: Path, service: Service) 
         assert await RouteStore(h.storage).wijk_of(CHAT) == "voorbeeld-zuid"
 
     run(tmp_path, service, body)
+
+
+def test_users_see_and_delete_what_is_stored_about_them(tmp_path: Path,
+                                                        service: Service) -> None:
+    from bot.storage import RouteStore
+
+    async def body(h: Harness) -> None:
+        await h.say("/mijngegevens")
+        (nothing,) = await h.replies(1)
+        assert nothing == texts.MY_DATA_NOTHING
+        await h.say("/start wijk_voorbeeld-noord")
+        await h.say("/mijngegevens")
+        sent = await h.replies(3)
+        assert "Voorbeeldwijk Noord" in sent[2]
+        await h.say("/vergeetmij")
+        await h.replies(4)
+        datas = [cb.decode(b["callback_data"]) for b in buttons(h.fake.sent(CHAT)[3].params)]
+        assert datas == [cb.ForgetMe(True), cb.ForgetMe(False)]
+        await h.fake.push(h.fake.callback(CHAT, cb.encode(cb.ForgetMe(True))))
+        await h.fake.wait_for(lambda: bool(h.fake.of("editMessageText")))
+        assert h.fake.of("editMessageText")[0].params["text"] == texts.FORGET_DONE
+        assert await RouteStore(h.storage).wijk_of(CHAT) is None
+
+    run(tmp_path, service, body)

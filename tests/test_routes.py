@@ -170,3 +170,21 @@ def test_an_old_database_file_is_upgraded(tmp_path: Path) -> None:
 
     assert run(main()) == 3
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_forgetting_a_user_keeps_their_routes_but_not_their_id(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+
+    async def main() -> None:
+        async with await Storage.open(path) as storage:
+            routes = RouteStore(storage)
+            await routes.set_wijk(42, "voorbeeld-noord")
+            rid = await routes.add(_draft(), "user:42")
+            await routes.forget_user(42)
+            assert await routes.wijk_of(42) is None
+            assert await routes.get(rid) is not None
+            assert await routes.routes_added_by("user:42") == 0
+
+    run(main())
+    dump = "\n".join(sqlite3.connect(path).iterdump())
+    assert "user:42" not in dump and "(42," not in dump
