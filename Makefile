@@ -37,6 +37,7 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/run.py
 	$(BIN)/python tests/benchmarks/bot_bench.py
+	$(BIN)/python tests/benchmarks/routes_bench.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
