@@ -269,7 +269,9 @@ def cmd_routes_import(args: argparse.Namespace, settings: Settings) -> int:
     except KnowledgeError as exc:
         raise CliError(f"wijken: {exc.problems[0]}") from exc
     try:
-        data = yaml_module.safe_load(Path(args.file).read_text(encoding="utf-8"))
+        # Every value as text: YAML would read an unquoted 0201234567 as an octal number.
+        data = yaml_module.load(Path(args.file).read_text(encoding="utf-8"),
+                                Loader=yaml_module.BaseLoader)
     except OSError as exc:
         raise CliError(f"cannot read {args.file}: {exc.strerror}", EXIT_USAGE) from exc
     except yaml_module.YAMLError as exc:
@@ -310,6 +312,30 @@ def _run_storage(coro: Coroutine[Any, Any, T]) -> T:
         return asyncio.run(coro)
     except StorageError as exc:
         raise CliError(f"database: {exc}") from exc
+
+
+def cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
+    """A consistent copy while the bot runs (SQLite's online backup), checked before done."""
+    import sqlite3
+
+    source_path, target = settings.db_path, Path(args.file)
+    if not source_path.exists():
+        raise CliError(f"no database at {source_path} (WIJKWIJZER_DB)")
+    if target.exists():
+        raise CliError(f"{target} exists already; choose a new file name", EXIT_USAGE)
+    try:
+        with sqlite3.connect(source_path, timeout=10) as source, \
+                sqlite3.connect(target) as copy:
+            source.backup(copy)
+            result = copy.execute("PRAGMA integrity_check").fetchone()
+        source.close()
+        copy.close()
+    except sqlite3.Error as exc:
+        raise CliError(f"backup failed: {exc}") from exc
+    if not result or result[0] != "ok":
+        raise CliError(f"the copy in {target} failed its integrity check")
+    print(f"backup of {source_path} written to {target}", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -394,6 +420,12 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file")
     imp.add_argument("--dry-run", action="store_true", help="report what would change")
     imp.set_defaults(func=cmd_routes_import)
+
+    db = sub.add_parser("db", help="the SQLite file")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    backup = db_sub.add_parser("backup", help="a consistent copy, also while the bot runs")
+    backup.add_argument("file")
+    backup.set_defaults(func=cmd_db_backup)
 
     run = sub.add_parser("run", help="start the Telegram bot (long polling, or --webhook)")
     run.add_argument("--webhook", metavar="URL", help="public HTTPS URL Telegram posts to")

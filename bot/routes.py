@@ -79,6 +79,9 @@ def check_route(raw: dict[str, Any], kb: KnowledgeBase, areas: Areas) -> RouteDr
     except contacts.ContactError as exc:
         raise RouteError(str(exc)) from exc
     internal = raw.get("internal", False)
+    if isinstance(internal, str):
+        internal = {"true": True, "ja": True, "false": False, "nee": False, "": False}.get(
+            internal.strip().lower(), internal)
     if not isinstance(internal, bool):
         raise RouteError("'internal' moet true of false zijn.")
     return RouteDraft(wijk_id, entry_id, contact.organisation, contact.phone, contact.email,
@@ -130,6 +133,8 @@ def plan_import(items: Any, existing: dict[int, Route], kb: KnowledgeBase,
             problems.append(f"route {number}: {exc}")
             continue
         route_id = item.get("id")
+        if isinstance(route_id, str) and route_id.strip().isdigit():
+            route_id = int(route_id)
         if route_id in (None, ""):
             adds.append(draft)
         elif not isinstance(route_id, int) or route_id not in existing:

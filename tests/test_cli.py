@@ -180,3 +180,19 @@ def test_routes_import_refuses_a_file_with_any_bad_route(tmp_path: Path) -> None
     assert result.returncode == 1
     assert b"route 2: Onbekende wijk" in result.stdout and b"route 3:" in result.stdout
     assert b"0 route(s) exported" in run("routes", "export", "-", env=env).stderr
+
+
+def test_a_backup_is_a_consistent_copy(tmp_path: Path) -> None:
+    import sqlite3
+
+    env = {"WIJKWIJZER_DB": str(tmp_path / "db.sqlite3")}
+    source = tmp_path / "routes.yaml"
+    source.write_text("routes:\n- {wijk: voorbeeld-noord, entry: cjg, organisation: CJG,"
+                      " phone: 0201234567}\n", encoding="utf-8")
+    assert run("routes", "import", str(source), env=env).returncode == 0
+    copy = tmp_path / "copy.sqlite3"
+    result = run("db", "backup", str(copy), env=env)
+    assert result.returncode == 0, result.stderr
+    assert sqlite3.connect(copy).execute("SELECT count(*) FROM routes").fetchone()[0] == 1
+    again = run("db", "backup", str(copy), env=env)
+    assert again.returncode == 2 and b"exists already" in again.stderr
