@@ -209,7 +209,8 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
                                 pace_seconds=opts.pace_seconds,
                                 entry_examples=example_entries(service),
                                 areas=areas or load_areas(kb=service.kb),
-                                routes=RouteStore(storage) if storage is not None else None)
+                                routes=RouteStore(storage) if storage is not None else None,
+                                admins=settings.admins)
     handlers.register(app)
     return app
 

@@ -95,7 +95,7 @@ def to_yaml_item(route: Route) -> dict[str, Any]:
             "internal": route.internal, "checked": route.checked[:10]}
 
 
-def contact_line(route: Route) -> str:
+def contact_line(route: RouteDraft) -> str:
     """One line with every way to reach the route, for answers and lists."""
     parts = [route.organisation]
     parts += [p for p in (route.phone, route.email, route.website) if p]

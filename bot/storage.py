@@ -7,6 +7,8 @@ short transaction; the schema is versioned and upgraded at start.
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -23,7 +25,7 @@ from bot.routes import Route, RouteDraft
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each step brings the schema from version i to i + 1. Never edit a released step: add one.
 MIGRATIONS: tuple[Sequence[str], ...] = (
@@ -72,6 +74,27 @@ MIGRATIONS: tuple[Sequence[str], ...] = (
                after    TEXT
            )""",
     ),
+    (
+        # Version 3: who may edit a wijk's routes (editor) or see its internal ones (member),
+        # and the one-time invitation codes that grant it (only a hash of the code is kept).
+        """CREATE TABLE members (
+               user_id  INTEGER NOT NULL,
+               wijk_id  TEXT NOT NULL,
+               role     TEXT NOT NULL CHECK (role IN ('editor', 'member')),
+               added_by TEXT NOT NULL,
+               added    TEXT NOT NULL DEFAULT (datetime('now')),
+               PRIMARY KEY (user_id, wijk_id)
+           )""",
+        """CREATE TABLE invites (
+               code_hash  TEXT PRIMARY KEY,
+               wijk_id    TEXT NOT NULL,
+               role       TEXT NOT NULL CHECK (role IN ('editor', 'member')),
+               created_by TEXT NOT NULL,
+               expires    TEXT NOT NULL,
+               used_by    INTEGER,
+               used       TEXT
+           )""",
+    ),
 )
 
 
@@ -99,6 +122,9 @@ class Storage:
         self._db = connection
         self.path = path
         self._pending: Counter[str] = Counter()
+        # One connection serves every handler: a transaction's statements must not interleave
+        # with another coroutine's, so each write transaction holds this lock.
+        self.write_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path) -> Storage:
@@ -159,12 +185,13 @@ class Storage:
         await self.close()
 
     async def _write(self, sql: str, params: tuple[object, ...]) -> None:
-        try:
-            await self._db.execute(sql, params)
-            await self._db.commit()
-        except sqlite3.Error as exc:
-            await self._db.rollback()
-            raise StorageError(f"could not save to {self.path.name}: {exc}") from exc
+        async with self.write_lock:
+            try:
+                await self._db.execute(sql, params)
+                await self._db.commit()
+            except sqlite3.Error as exc:
+                await self._db.rollback()
+                raise StorageError(f"could not save to {self.path.name}: {exc}") from exc
 
     def count_answer(self, entry_id: str) -> None:
         """Count that an entry was given as an answer (no text, no user); see `flush`."""
@@ -175,16 +202,17 @@ class Storage:
         if not self._pending:
             return
         batch, self._pending = self._pending, Counter()
-        try:
-            await self._db.executemany(
-                "INSERT INTO entry_stats (entry_id, asked) VALUES (?, ?) ON CONFLICT(entry_id) "
-                "DO UPDATE SET asked = asked + excluded.asked, updated = datetime('now')",
-                sorted(batch.items()))
-            await self._db.commit()
-        except sqlite3.Error as exc:
-            await self._db.rollback()
-            self._pending.update(batch)  # try again with the next flush
-            raise StorageError(f"could not save to {self.path.name}: {exc}") from exc
+        async with self.write_lock:
+            try:
+                await self._db.executemany(
+                    "INSERT INTO entry_stats (entry_id, asked) VALUES (?, ?) "
+                    "ON CONFLICT(entry_id) DO UPDATE SET asked = asked + excluded.asked, "
+                    "updated = datetime('now')", sorted(batch.items()))
+                await self._db.commit()
+            except sqlite3.Error as exc:
+                await self._db.rollback()
+                self._pending.update(batch)  # try again with the next flush
+                raise StorageError(f"could not save to {self.path.name}: {exc}") from exc
 
     async def record_answer(self, entry_id: str) -> None:
         """Count an answer and write it now (for callers that do not flush)."""
@@ -244,14 +272,16 @@ class RouteStore:
                               ) -> list[int | None]:
         """Run statements in one short transaction; the last row ids, in order."""
         ids: list[int | None] = []
-        try:
-            for sql, params in statements:
-                cursor = await self._db.execute(sql, params)
-                ids.append(cursor.lastrowid)
-            await self._db.commit()
-        except sqlite3.Error as exc:
-            await self._db.rollback()
-            raise StorageError(f"could not save to {self._storage.path.name}: {exc}") from exc
+        async with self._storage.write_lock:
+            try:
+                for sql, params in statements:
+                    cursor = await self._db.execute(sql, params)
+                    ids.append(cursor.lastrowid)
+                await self._db.commit()
+            except sqlite3.Error as exc:
+                await self._db.rollback()
+                raise StorageError(f"could not save to {self._storage.path.name}: {exc}"
+                                   ) from exc
         return ids
 
     async def set_wijk(self, user_id: int, wijk_id: str | None) -> None:
@@ -363,6 +393,87 @@ class RouteStore:
         alias = f"vergeten:{hashlib.sha256(actor.encode()).hexdigest()[:10]}"
         await self._in_transaction([
             ("DELETE FROM user_prefs WHERE user_id = ?", (user_id,)),
+            ("DELETE FROM members WHERE user_id = ?", (user_id,)),
+            ("UPDATE invites SET used_by = 0 WHERE used_by = ?", (user_id,)),  # stays used
             ("UPDATE routes SET added_by = ? WHERE added_by = ?", (alias, actor)),
             ("UPDATE audit SET actor = ? WHERE actor = ?", (alias, actor)),
         ])
+
+    # --- editors, members and invitations (schema 3) -------------------------------------
+
+    async def role_in(self, user_id: int, wijk_id: str) -> str | None:
+        cursor = await self._db.execute(
+            "SELECT role FROM members WHERE user_id = ? AND wijk_id = ?", (user_id, wijk_id))
+        row = await cursor.fetchone()
+        return str(row[0]) if row else None
+
+    async def editor_wijken(self, user_id: int) -> list[str]:
+        cursor = await self._db.execute(
+            "SELECT wijk_id FROM members WHERE user_id = ? AND role = 'editor' ORDER BY wijk_id",
+            (user_id,))
+        return [str(r[0]) for r in await cursor.fetchall()]
+
+    async def members(self, role: str | None = None) -> list[tuple[int, str, str]]:
+        """(user id, wijk id, role) rows."""
+        cursor = await self._db.execute(
+            "SELECT user_id, wijk_id, role FROM members WHERE ? IS NULL OR role = ? "
+            "ORDER BY wijk_id, user_id", (role, role))
+        return [(int(a), str(b), str(c)) for a, b, c in await cursor.fetchall()]
+
+    async def invite(self, code: str, wijk_id: str, role: str, actor: str,
+                     valid: dt.timedelta) -> None:
+        expires = (dt.datetime.now(dt.UTC) + valid).strftime("%Y-%m-%d %H:%M:%S")
+        await self._in_transaction([
+            ("INSERT INTO invites (code_hash, wijk_id, role, created_by, expires) VALUES "
+             "(?, ?, ?, ?, ?)", (_code_hash(code), wijk_id, role, actor, expires)),
+            ("INSERT INTO audit (actor, action, after) VALUES (?, 'invite', ?)",
+             (actor, json.dumps({"wijk": wijk_id, "role": role}))),
+        ])
+
+    async def redeem(self, code: str, user_id: int) -> tuple[str, str] | None:
+        """(wijk id, role) for a valid, unused, unexpired code, which is then used up."""
+        digest = _code_hash(code)
+        async with self._storage.write_lock:
+            return await self._redeem_locked(digest, user_id)
+
+    async def _redeem_locked(self, digest: str, user_id: int) -> tuple[str, str] | None:
+        try:
+            await self._db.execute("BEGIN IMMEDIATE")
+            cursor = await self._db.execute(
+                "SELECT wijk_id, role, created_by FROM invites WHERE code_hash = ? AND "
+                "used_by IS NULL AND expires > datetime('now')", (digest,))
+            row = await cursor.fetchone()
+            if row is None:
+                await self._db.rollback()
+                return None
+            wijk_id, role, creator = str(row[0]), str(row[1]), str(row[2])
+            await self._db.execute(
+                "UPDATE invites SET used_by = ?, used = datetime('now') WHERE code_hash = ?",
+                (user_id, digest))
+            await self._db.execute(
+                "INSERT INTO members (user_id, wijk_id, role, added_by) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(user_id, wijk_id) DO UPDATE SET role = CASE WHEN role = 'editor' "
+                "THEN 'editor' ELSE excluded.role END", (user_id, wijk_id, role, creator))
+            await self._db.execute(
+                "INSERT INTO audit (actor, action, after) VALUES (?, 'join', ?)",
+                (f"user:{user_id}", json.dumps({"wijk": wijk_id, "role": role})))
+            await self._db.commit()
+        except sqlite3.Error as exc:
+            await self._db.rollback()
+            raise StorageError(f"could not save to {self._storage.path.name}: {exc}") from exc
+        return wijk_id, role
+
+    async def revoke(self, user_id: int, wijk_id: str, actor: str) -> bool:
+        role = await self.role_in(user_id, wijk_id)
+        if role is None:
+            return False
+        await self._in_transaction([
+            ("DELETE FROM members WHERE user_id = ? AND wijk_id = ?", (user_id, wijk_id)),
+            ("INSERT INTO audit (actor, action, before) VALUES (?, 'revoke', ?)",
+             (actor, json.dumps({"user": f"user:{user_id}", "wijk": wijk_id, "role": role}))),
+        ])
+        return True
+
+
+def _code_hash(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()

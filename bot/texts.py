@@ -186,3 +186,23 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("vergeetmij", "Wis je gegevens"),
     ("over", "Bronnen en actualiteit"),
 )
+
+# --- editors and invitations -------------------------------------------------------------------
+
+NOT_ALLOWED = "Dat mag alleen een beheerder of een redacteur van deze wijk."
+INVITE_USAGE = (
+    "Gebruik: /uitnodigen &lt;wijk-id&gt; [lid]. Zonder 'lid' maak je een code voor een "
+    "redacteur (mag routes wijzigen); met 'lid' een code voor schoolpersoneel (ziet ook interne "
+    "routes). Wijken: {wijken}"
+)
+INVITE_MADE = (
+    "<b>Eenmalige code voor {wijk}</b> ({role}, geldig tot {expires}):\n<code>{code}</code>\n"
+    "De ontvanger typt: /code {code}"
+)
+ROLE_NAMES: dict[str, str] = {"editor": "redacteur", "member": "lid"}
+CODE_USAGE = "Typ na /code de code die je kreeg, bijvoorbeeld: /code ABCD-2345"
+CODE_OK = "Welkom! Je bent nu {role} van {wijk}."
+CODE_BAD = "Deze code werkt niet: hij is onbekend, al gebruikt of verlopen. Vraag een nieuwe."
+EDITORS_TITLE = "<b>Redacteuren en leden</b>"
+EDITORS_NONE = "Er zijn nog geen redacteuren of leden."
+REVOKED = "Ingetrokken."

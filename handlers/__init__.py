@@ -17,7 +17,19 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import browse, buttons, errors, groups, info, inline, mydata, questions, wijk
+from handlers import (
+    browse,
+    buttons,
+    editors,
+    errors,
+    groups,
+    info,
+    inline,
+    mydata,
+    questions,
+    route_edit,
+    wijk,
+)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -27,8 +39,11 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         ("situaties", browse.on_situations), ("tips", browse.on_tips),
         ("tip", browse.on_random_tip), ("zoek", questions.on_search),
         ("wijk", wijk.on_wijk), ("mijngegevens", mydata.on_my_data),
-        ("vergeetmij", mydata.on_forget_me),
+        ("vergeetmij", mydata.on_forget_me), ("uitnodigen", editors.on_invite),
+        ("code", editors.on_code), ("redacteuren", editors.on_editors),
     ]
+    # The /route conversation comes first: while it runs, its buttons and texts are its own.
+    app.add_handler(route_edit.conversation())
     for name, callback in commands:
         app.add_handler(CommandHandler(name, callback))
     app.add_handler(CallbackQueryHandler(buttons.on_button))

@@ -13,8 +13,10 @@ from bot.storage import StorageError
 from handlers import callbackdata as cb
 from handlers.browse import kind_view, partners_view
 from handlers.common import deps, local_block, send, send_answer
+from handlers.editors import revoke
 from handlers.mydata import forget
 from handlers.render import esc
+from handlers.route_edit import undo
 from handlers.wijk import choose_wijk
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             confirmation = await choose_wijk(update, context, wijk_id)
             if chat is not None:
                 await send(context, chat.id, esc(confirmation))
+        case cb.RouteStep("undo", _):
+            outcome = await undo(update, context, action)
+            await query.answer(outcome, show_alert=True)
+        case cb.Revoke():
+            outcome = await revoke(update, context, action)
+            await query.answer(outcome, show_alert=outcome != texts.REVOKED)
         case cb.ForgetMe(confirmed):
             await query.answer()
             outcome = await forget(update, context, confirmed)

@@ -57,7 +57,24 @@ class ForgetMe:
     confirmed: bool
 
 
-Action = OpenEntry | Feedback | BrowsePartners | BrowseKind | RandomTip | ChooseWijk | ForgetMe
+@dataclass(frozen=True, slots=True)
+class Revoke:
+    user_id: int
+    wijk_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RouteStep:
+    """A choice inside the /route conversation: the step and the chosen value."""
+
+    step: str  # act | wijk | entry | route | internal | save | undo | cancel
+    value: str
+
+
+ROUTE_STEPS = ("act", "wijk", "entry", "route", "internal", "save", "undo", "cancel")
+
+Action = (OpenEntry | Feedback | BrowsePartners | BrowseKind | RandomTip | ChooseWijk | ForgetMe
+          | Revoke | RouteStep)
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"{PREFIX}:a:({_ID})"), "open"),
@@ -68,6 +85,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"{PREFIX}:t"), "tip"),
     (re.compile(rf"{PREFIX}:w:((?:{_ID})?)"), "wijk"),
     (re.compile(rf"{PREFIX}:x:([yn])"), "forget"),
+    (re.compile(rf"{PREFIX}:v:(\d{{1,15}}):({_ID})"), "revoke"),
+    (re.compile(rf"{PREFIX}:r:({'|'.join(ROUTE_STEPS)}):((?:{_ID}|\d{{1,12}})?)"), "route"),
 )
 
 
@@ -87,6 +106,10 @@ def encode(action: Action) -> str:
             data = f"{PREFIX}:w:{wijk_id}"
         case ForgetMe(confirmed):
             data = f"{PREFIX}:x:{'y' if confirmed else 'n'}"
+        case Revoke(user_id, wijk_id):
+            data = f"{PREFIX}:v:{user_id}:{wijk_id}"
+        case RouteStep(step, value):
+            data = f"{PREFIX}:r:{step}:{value}"
     if len(data.encode()) > MAX_BYTES or decode(data) != action:
         raise ValueError(f"cannot encode {action!r} as callback data")
     return data
@@ -113,5 +136,9 @@ def decode(data: str | None) -> Action | None:
             return ChooseWijk(groups[0])
         if name == "forget":
             return ForgetMe(groups[0] == "y")
+        if name == "revoke":
+            return Revoke(int(groups[0]), groups[1])
+        if name == "route":
+            return RouteStep(groups[0], groups[1])
         return RandomTip()
     return None

@@ -36,6 +36,7 @@ class Deps:
     entry_examples: tuple[tuple[str, str], ...] = ()  # (entry id, example question)
     areas: Areas | None = None
     routes: RouteStore | None = None
+    admins: frozenset[int] = frozenset()  # Telegram user ids from WIJKWIJZER_ADMINS
 
 
 def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:
@@ -83,7 +84,8 @@ async def local_block(update: Update, context: ContextTypes.DEFAULT_TYPE,
         if wijk is None:
             return None
         entry_ids = [answer.id, *(e.id for e in d.service.partner_entries(answer.id))]
-        routes = await d.routes.routes_for(wijk.id, list(dict.fromkeys(entry_ids)))
+        internal = await d.routes.role_in(user.id, wijk.id) is not None
+        routes = await d.routes.routes_for(wijk.id, list(dict.fromkeys(entry_ids)), internal)
     except StorageError as exc:
         log.warning("local routes not available: %s", exc)
         return None

@@ -525,3 +525,122 @@ def test_users_see_and_delete_what_is_stored_about_them(tmp_path: Path,
         assert await RouteStore(h.storage).wijk_of(CHAT) is None
 
     run(tmp_path, service, body)
+
+
+ADMIN, EDITOR, STRANGER = 9001, 9002, 9003
+
+
+async def _invite_and_join(h: Harness, wijk: str, role_arg: str, user: int) -> None:
+    await h.say(f"/uitnodigen {wijk} {role_arg}".strip(), chat_id=ADMIN)
+    (made,) = await h.replies(1, chat_id=ADMIN)
+    code = made.split("<code>")[1].split("</code>")[0]
+    await h.say(f"/code {code}", chat_id=user)
+    await h.replies(1, chat_id=user)
+
+
+async def _press(h: Harness, chat: int, action: cb.Action, replies: int) -> list[str]:
+    await h.fake.push(h.fake.callback(chat, cb.encode(action)))
+    return await h.replies(replies, chat_id=chat)
+
+
+def test_an_invited_editor_adds_a_route_with_preview_confirmation_and_undo(
+        tmp_path: Path, service: Service) -> None:
+    from bot.storage import RouteStore
+
+    async def body(h: Harness) -> None:
+        h.deps.admins = frozenset({ADMIN})
+        await _invite_and_join(h, "voorbeeld-noord", "", EDITOR)
+        assert "redacteur" in h.fake.sent(EDITOR)[0].params["text"]
+        await h.say("/route", chat_id=EDITOR)
+        await h.replies(2, chat_id=EDITOR)
+        await _press(h, EDITOR, cb.RouteStep("act", "add"), 3)
+        await _press(h, EDITOR, cb.RouteStep("wijk", "voorbeeld-noord"), 4)
+        await h.say("wijkteam", chat_id=EDITOR)
+        sent = await h.replies(5, chat_id=EDITOR)
+        assert "Kies de partner" in sent[-1]
+        await _press(h, EDITOR, cb.RouteStep("entry", "wijkteam"), 6)
+        for i, value in enumerate(["Wijkteam Noord <test>", "020-12", "020-1234567", "-", "-",
+                                   "ma 9-12 uur", "-"]):
+            await h.say(value, chat_id=EDITOR)
+            sent = await h.replies(7 + i, chat_id=EDITOR)
+        assert "10 cijfers" in sent[-6]  # the bad phone number was refused and asked again
+        sent = await _press(h, EDITOR, cb.RouteStep("internal", "n"), 14)
+        assert "Voorbeeld" in sent[-1] and "Wijkteam Noord &lt;test&gt; · 020 123 4567" in sent[-1]
+        sent = await _press(h, EDITOR, cb.RouteStep("save", ""), 15)
+        assert sent[-1] == "De route is opgeslagen."
+        routes = RouteStore(h.storage)
+        (route,) = await routes.routes_for("voorbeeld-noord", ["wijkteam"])
+        assert route.added_by == f"user:{EDITOR}"
+        await h.fake.push(h.fake.callback(EDITOR, cb.encode(cb.RouteStep("undo", str(route.id)))))
+        await h.fake.wait_for(lambda: any(c.params.get("text") == "Ongedaan gemaakt."
+                                          for c in h.fake.of("answerCallbackQuery")))
+        assert await routes.routes_for("voorbeeld-noord", ["wijkteam"]) == []
+        assert [a for _, a, _ in await routes.audit_trail(route.id)] == ["add", "remove"]
+
+    run(tmp_path, service, body)
+
+
+def test_nobody_else_can_change_anything(tmp_path: Path, service: Service) -> None:
+    from bot.storage import RouteStore
+
+    async def body(h: Harness) -> None:
+        h.deps.admins = frozenset({ADMIN})
+        await h.say("/route", chat_id=STRANGER)
+        await h.say("/uitnodigen voorbeeld-noord", chat_id=STRANGER)
+        await h.say("/redacteuren", chat_id=STRANGER)
+        sent = await h.replies(3, chat_id=STRANGER)
+        assert all(s == texts.NOT_ALLOWED for s in sent)
+        for forged in (cb.RouteStep("save", ""), cb.RouteStep("undo", "1"),
+                       cb.Revoke(EDITOR, "voorbeeld-noord"), cb.RouteStep("act", "add")):
+            await h.fake.push(h.fake.callback(STRANGER, cb.encode(forged)))
+        await h.fake.wait_for(lambda: len(h.fake.of("answerCallbackQuery")) >= 4)
+        assert await RouteStore(h.storage).all_routes() == []
+        assert len(h.fake.sent(STRANGER)) == 3
+
+    run(tmp_path, service, body)
+
+
+def test_members_see_internal_routes_and_codes_work_once(tmp_path: Path,
+                                                         service: Service) -> None:
+    from bot.routes import RouteDraft
+    from bot.storage import RouteStore
+
+    async def body(h: Harness) -> None:
+        h.deps.admins = frozenset({ADMIN})
+        routes = RouteStore(h.storage)
+        await routes.add(RouteDraft("voorbeeld-noord", "cjg", "CJG intern nummer",
+                                    phone="020 123 4567", internal=True), "test")
+        await h.say("/start wijk_voorbeeld-noord", chat_id=STRANGER)
+        await h.say("wat doet het cjg", chat_id=STRANGER)
+        sent = await h.replies(2, chat_id=STRANGER)
+        assert "CJG intern nummer" not in sent[-1]
+        await h.say("/uitnodigen voorbeeld-noord lid", chat_id=ADMIN)
+        (made,) = await h.replies(1, chat_id=ADMIN)
+        code = made.split("<code>")[1].split("</code>")[0]
+        await h.say(f"/code {code}", chat_id=EDITOR)
+        await h.say(f"/code {code}", chat_id=STRANGER)  # a second use
+        await h.replies(1, chat_id=EDITOR)
+        sent = await h.replies(3, chat_id=STRANGER)
+        assert sent[-1] == texts.CODE_BAD
+        await h.say("wat doet het cjg", chat_id=EDITOR)
+        sent = await h.replies(2, chat_id=EDITOR)
+        assert "CJG intern nummer" in sent[-1]
+
+    run(tmp_path, service, body)
+
+
+def test_admins_list_and_revoke_editors(tmp_path: Path, service: Service) -> None:
+    from bot.storage import RouteStore
+
+    async def body(h: Harness) -> None:
+        h.deps.admins = frozenset({ADMIN})
+        await _invite_and_join(h, "voorbeeld-zuid", "", EDITOR)
+        await h.say("/redacteuren", chat_id=ADMIN)
+        sent = await h.replies(2, chat_id=ADMIN)
+        assert sent[-1] == texts.EDITORS_TITLE
+        await h.fake.push(h.fake.callback(ADMIN, cb.encode(cb.Revoke(EDITOR, "voorbeeld-zuid"))))
+        await h.fake.wait_for(lambda: any(c.params.get("text") == texts.REVOKED
+                                          for c in h.fake.of("answerCallbackQuery")))
+        assert await RouteStore(h.storage).role_in(EDITOR, "voorbeeld-zuid") is None
+
+    run(tmp_path, service, body)

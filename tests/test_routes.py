@@ -188,3 +188,20 @@ def test_forgetting_a_user_keeps_their_routes_but_not_their_id(tmp_path: Path) -
     run(main())
     dump = "\n".join(sqlite3.connect(path).iterdump())
     assert "user:42" not in dump and "(42," not in dump
+
+
+def test_concurrent_edits_through_one_connection_lose_nothing(tmp_path: Path) -> None:
+    async def main() -> tuple[int, int, int]:
+        async with await Storage.open(tmp_path / "db.sqlite3") as storage:
+            routes = RouteStore(storage)
+
+            async def editor(n: int) -> None:
+                for i in range(25):
+                    await routes.add(_draft(organisation=f"R{n}-{i}"), f"user:{n}")
+                    await storage.record_feedback("cjg", True)
+
+            await asyncio.gather(*(editor(n) for n in range(8)))
+            audit = len(await routes.audit_trail())
+            return len(await routes.all_routes()), audit, (await storage.stats("cjg")).thumbs_up
+
+    assert run(main()) == (200, 200, 200)

@@ -1,0 +1,349 @@
+"""/route: editors add, change and remove a wijk's contact routes in a guided conversation,
+with a preview, a confirmation and an undo button. Every field is checked as it is typed, and
+the whole route once more before it is saved (the same rules as `wijkwijzer routes import`)."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot import contacts, texts
+from bot.routes import RouteDraft, RouteError, check_route, contact_line
+from bot.storage import StorageError
+from handlers import callbackdata as cb
+from handlers.common import deps, send
+from handlers.editors import is_admin
+from handlers.render import esc
+
+log = logging.getLogger(__name__)
+
+ACTION, WIJK, ENTRY_QUERY, ENTRY_PICK, ROUTE_PICK, FIELD, INTERNAL, PREVIEW, REMOVE = range(9)
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("organisation", "Naam van de organisatie of functie"),
+    ("phone", "Telefoonnummer (werk)"),
+    ("email", "E-mailadres (werk)"),
+    ("website", "Website"),
+    ("hours", "Inlooptijden"),
+    ("note", "Korte notitie"),
+)
+KEY = "route_edit"
+
+
+def _button(label: str, step: str, value: str = "") -> InlineKeyboardButton:
+    return InlineKeyboardButton(label[:60], callback_data=cb.encode(cb.RouteStep(step, value)))
+
+
+def _state(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
+    assert context.user_data is not None
+    found: dict[str, Any] = context.user_data.setdefault(KEY, {})
+    return found
+
+
+async def _editable_wijken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> list[str]:
+    d = deps(context)
+    user = update.effective_user
+    if user is None or d.routes is None or d.areas is None:
+        return []
+    if is_admin(update, context):
+        return [w.id for w in d.areas.wijken]
+    return [w for w in await d.routes.editor_wijken(user.id) if d.areas.get(w)]
+
+
+async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
+                 markup: InlineKeyboardMarkup | None = None) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    if update.effective_chat is not None:
+        await send(context, update.effective_chat.id, text, markup)
+
+
+def _choice(update: Update) -> cb.RouteStep | None:
+    query = update.callback_query
+    action = cb.decode(query.data if query else None)
+    return action if isinstance(action, cb.RouteStep) else None
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    if not await _editable_wijken(update, context):
+        await _reply(update, context, esc(texts.NOT_ALLOWED))
+        return ConversationHandler.END
+    assert context.user_data is not None
+    context.user_data[KEY] = {}
+    markup = InlineKeyboardMarkup([
+        [_button("➕ Nieuwe route", "act", "add")],
+        [_button("✏️ Route wijzigen", "act", "change")],
+        [_button("🗑 Route verwijderen", "act", "remove")],
+        [_button("Stoppen", "cancel")],
+    ])
+    await _reply(update, context, "<b>Contactroutes beheren</b>\nWat wil je doen?", markup)
+    return ACTION
+
+
+async def on_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    choice = _choice(update)
+    if choice is None or choice.step != "act" or choice.value not in ("add", "change", "remove"):
+        return await cancel(update, context)
+    _state(context)["action"] = choice.value
+    d = deps(context)
+    assert d.areas is not None
+    rows = [[_button(w.name, "wijk", w.id)] for w in d.areas.wijken
+            if w.id in await _editable_wijken(update, context)]
+    await _reply(update, context, "Voor welke wijk?", InlineKeyboardMarkup(
+        [*rows, [_button("Stoppen", "cancel")]]))
+    return WIJK
+
+
+async def on_wijk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    choice = _choice(update)
+    if choice is None or choice.step != "wijk" or \
+            choice.value not in await _editable_wijken(update, context):
+        return await cancel(update, context)
+    state = _state(context)
+    state["wijk"] = choice.value
+    if state["action"] == "add":
+        await _reply(update, context, "Voor welke partner of situatie is de route? Typ een paar "
+                                      "woorden, bijvoorbeeld <i>wijkteam</i> of <i>verzuim</i>.")
+        return ENTRY_QUERY
+    d = deps(context)
+    assert d.routes is not None
+    routes = await d.routes.all_routes()
+    rows = [[_button(f"{r.entry_id}: {r.organisation}", "route", str(r.id))]
+            for r in routes if r.wijk_id == choice.value]
+    if not rows:
+        await _reply(update, context, "Deze wijk heeft nog geen routes.")
+        return await _end(context)
+    await _reply(update, context, "Welke route?", InlineKeyboardMarkup(
+        [*rows[:30], [_button("Stoppen", "cancel")]]))
+    return ROUTE_PICK
+
+
+async def on_entry_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    message = update.effective_message
+    service = deps(context).service
+    reply = service.ask(message.text if message and message.text else "", top=6)
+    options = [(a.id, a.title) for a in reply.answers] + [(s.id, s.title)
+                                                         for s in reply.suggestions]
+    options = [(i, t) for i, t in dict(options).items()
+               if (e := service.kb.get(i)) is not None and e.kind in ("partner", "situation")]
+    if not options:
+        await _reply(update, context, "Daar vind ik geen partner of situatie bij. Probeer andere "
+                                      "woorden.")
+        return ENTRY_QUERY
+    await _reply(update, context, "Kies de partner of situatie:", InlineKeyboardMarkup(
+        [*([_button(t, "entry", i)] for i, t in options[:6]), [_button("Stoppen", "cancel")]]))
+    return ENTRY_PICK
+
+
+async def on_entry_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    choice = _choice(update)
+    entry = deps(context).service.kb.get(choice.value) if choice else None
+    if choice is None or choice.step != "entry" or entry is None:
+        return await cancel(update, context)
+    state = _state(context)
+    state.update(entry=entry.id, values={}, field=0)
+    return await _ask_field(update, context)
+
+
+async def on_route_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    choice = _choice(update)
+    d = deps(context)
+    assert d.routes is not None
+    route = await d.routes.get(int(choice.value)) if choice and choice.value.isdigit() else None
+    state = _state(context)
+    if choice is None or choice.step != "route" or route is None or \
+            route.wijk_id != state.get("wijk"):
+        return await cancel(update, context)
+    state.update(route_id=route.id, entry=route.entry_id, field=0,
+                 values=route.draft().fields(), before=route.draft().fields())
+    if state["action"] == "remove":
+        await _reply(update, context, f"Deze route verwijderen?\n{esc(contact_line(route))}",
+                     InlineKeyboardMarkup([[_button("Ja, verwijderen", "save"),
+                                            _button("Nee", "cancel")]]))
+        return REMOVE
+    return await _ask_field(update, context)
+
+
+async def _ask_field(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    state = _state(context)
+    name, label = FIELDS[state["field"]]
+    current = state["values"].get(name, "")
+    hint = (f"Typ <b>.</b> om te houden: <i>{esc(current)}</i>" if current
+            else "Typ <b>-</b> om leeg te laten." if name != "organisation" else "")
+    await _reply(update, context, f"<b>{esc(label)}</b>\n{hint}".strip())
+    return FIELD
+
+
+async def on_field(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    message = update.effective_message
+    typed = (message.text or "").strip() if message else ""
+    state = _state(context)
+    name, _ = FIELDS[state["field"]]
+    current = state["values"].get(name, "")
+    value = current if typed == "." else "" if typed == "-" else typed
+    try:
+        if name == "organisation":
+            value = contacts.text(value, "De naam")
+            if not value:
+                raise contacts.ContactError("Geef de naam van de organisatie of functie.")
+        elif value and name in ("phone", "email", "website"):
+            value = {"phone": contacts.phone, "email": contacts.email,
+                     "website": contacts.website}[name](value)
+        else:
+            value = contacts.text(value, "Deze tekst")
+    except contacts.ContactError as exc:
+        await _reply(update, context, esc(str(exc)))
+        return FIELD
+    state["values"][name] = value
+    state["field"] += 1
+    if state["field"] < len(FIELDS):
+        return await _ask_field(update, context)
+    await _reply(update, context, "Is dit een <b>interne</b> route, alleen voor schoolpersoneel "
+                                  "met een code van de wijk?", InlineKeyboardMarkup([[
+                                      _button("Nee, voor iedereen", "internal", "n"),
+                                      _button("Ja, intern", "internal", "y")]]))
+    return INTERNAL
+
+
+def _draft(context: ContextTypes.DEFAULT_TYPE) -> RouteDraft:
+    state = _state(context)
+    values = dict(state["values"])
+    values.update(wijk=state["wijk"], entry=state["entry"])
+    d = deps(context)
+    assert d.areas is not None
+    return check_route(values, d.service.kb, d.areas)
+
+
+async def on_internal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    choice = _choice(update)
+    if choice is None or choice.step != "internal" or choice.value not in ("y", "n"):
+        return await cancel(update, context)
+    state = _state(context)
+    state["values"]["internal"] = choice.value == "y"
+    try:
+        draft = _draft(context)
+    except RouteError as exc:
+        await _reply(update, context, esc(str(exc)))
+        return await _end(context)
+    entry = deps(context).service.kb.get(draft.entry_id)
+    preview = (f"<b>Voorbeeld</b>\n{esc(entry.title if entry else draft.entry_id)}: "
+               f"{esc(contact_line(draft))}" + (f" – {esc(draft.note)}" if draft.note else "")
+               + ("\n<i>Intern: alleen voor leden van de wijk.</i>" if draft.internal else ""))
+    await _reply(update, context, preview, InlineKeyboardMarkup([[
+        _button("Opslaan", "save"), _button("Annuleren", "cancel")]]))
+    return PREVIEW
+
+
+async def on_save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    choice = _choice(update)
+    state = _state(context)
+    d = deps(context)
+    user = update.effective_user
+    if choice is None or choice.step != "save" or user is None or d.routes is None or \
+            state.get("wijk") not in await _editable_wijken(update, context):
+        return await cancel(update, context)
+    actor = f"user:{user.id}"
+    try:
+        if state["action"] == "remove":
+            route_id = int(state["route_id"])
+            await d.routes.remove(route_id, actor)
+            done = "De route is verwijderd."
+        else:
+            draft = _draft(context)
+            if state["action"] == "add":
+                route_id = await d.routes.add(draft, actor)
+                done = "De route is opgeslagen."
+            else:
+                route_id = int(state["route_id"])
+                await d.routes.update(route_id, draft, actor)
+                done = "De route is bijgewerkt."
+    except (StorageError, RouteError) as exc:
+        log.warning("route not saved: %s", exc.__class__.__name__)
+        await _reply(update, context, esc(texts.ERROR))
+        return await _end(context)
+    assert context.user_data is not None
+    context.user_data["route_undo"] = {"route_id": route_id, "action": state["action"],
+                                       "before": state.get("before")}
+    await _reply(update, context, done, InlineKeyboardMarkup([[
+        _button("Ongedaan maken", "undo", str(route_id))]]))
+    return await _end(context)
+
+
+async def undo(update: Update, context: ContextTypes.DEFAULT_TYPE, action: cb.RouteStep) -> str:
+    """The undo button under a saved change: only for the same user and the last change."""
+    d = deps(context)
+    user = update.effective_user
+    last = (context.user_data or {}).get("route_undo")
+    if user is None or d.routes is None or not last or str(last["route_id"]) != action.value:
+        return texts.STALE_BUTTON
+    actor = f"user:{user.id}"
+    route_id = int(last["route_id"])
+    try:
+        if last["action"] == "add":
+            await d.routes.remove(route_id, actor)
+        elif last["action"] == "remove":
+            await d.routes.restore(route_id, actor)
+        else:
+            before = dict(last["before"])
+            assert d.areas is not None
+            before.update(wijk=before.pop("wijk_id"), entry=before.pop("entry_id"))
+            await d.routes.update(route_id, check_route(before, d.service.kb, d.areas), actor)
+    except (StorageError, RouteError):
+        return texts.ERROR
+    assert context.user_data is not None
+    context.user_data.pop("route_undo", None)
+    return "Ongedaan gemaakt."
+
+
+async def _end(context: ContextTypes.DEFAULT_TYPE) -> int:
+    if context.user_data is not None:
+        context.user_data.pop(KEY, None)
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    await _reply(update, context, "Gestopt; er is niets veranderd.")
+    return await _end(context)
+
+
+def conversation() -> ConversationHandler[Any]:
+    def buttons(callback: Any) -> CallbackQueryHandler[Any, Any]:
+        return CallbackQueryHandler(callback, pattern=r"^w1:r:")
+
+    def typed(callback: Any) -> Any:
+        return MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE,
+                              callback)
+
+    states: dict[object, list[Any]] = {
+        ACTION: [buttons(on_action)],
+        WIJK: [buttons(on_wijk)],
+        ENTRY_QUERY: [typed(on_entry_query)],
+        ENTRY_PICK: [buttons(on_entry_pick)],
+        ROUTE_PICK: [buttons(on_route_pick)],
+        FIELD: [typed(on_field)],
+        INTERNAL: [buttons(on_internal)],
+        PREVIEW: [buttons(on_save)],
+        REMOVE: [buttons(on_save)],
+    }
+    with warnings.catch_warnings():
+        # PTB warns that CallbackQueryHandlers are tracked per chat and user, not per message:
+        # that is what this conversation wants.
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[CommandHandler("route", start, filters.ChatType.PRIVATE)],
+            states=states,
+            fallbacks=[CommandHandler("stop", cancel), buttons(cancel)],
+            name="route-edit",
+            conversation_timeout=None,
+        )
