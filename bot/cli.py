@@ -54,8 +54,11 @@ def _knowledge_dir(settings: Settings) -> Path:
 
 
 def _service(settings: Settings) -> Service:
+    from bot.areas import load_areas
+
     try:
-        return Service.load(_knowledge_dir(settings))
+        kb = load_knowledge(_knowledge_dir(settings))
+        return Service(kb, load_areas(kb=kb))
     except KnowledgeError as exc:
         first = exc.problems[0]
         more = f" (and {len(exc.problems) - 1} more; run 'wijkwijzer kb check')" \

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bot import safety, texts
+from bot.areas import Areas
 from bot.knowledge import Entry, KnowledgeBase, load_knowledge
 from bot.matcher import MAX_QUESTION_CHARS, Candidate, Decision, Index
 from bot.privacy import find_personal_data
@@ -115,7 +116,8 @@ def clean_question(raw: str) -> str:
     return " ".join(_CONTROL_RE.sub(" ", cut).split())
 
 
-def compose(kb: KnowledgeBase, entry: Entry, score: float) -> Answer:
+def compose(kb: KnowledgeBase, entry: Entry, score: float,
+            local_names: dict[str, str] | None = None, gemeente: str = "") -> Answer:
     sections: list[Section] = [Section(None, (entry.answer,))]
     if entry.when:
         sections.append(Section(texts.LABEL_WHEN, (entry.when,)))
@@ -128,14 +130,23 @@ def compose(kb: KnowledgeBase, entry: Entry, score: float) -> Answer:
         sections.append(Section(texts.LABEL_PREPARE, entry.prepare, "bullets"))
     if entry.agree:
         sections.append(Section(texts.LABEL_AGREE, entry.agree, "bullets"))
+    here = local_names or {}
     partners = tuple(kb.partner_names(entry))
+    if here:  # the deployment's own names, e.g. "Sociaal wijkteam Hoofddorp"
+        ids = ([entry.id] if entry.kind == "partner" else []) + list(entry.partners)
+        title_of = {p.title: p.id for p in (kb.get(i) for i in ids) if p}
+        partners = tuple(f"{t} ({here[title_of[t]]})" if title_of.get(t) in here else t
+                         for t in partners)
+        if entry.id in here:
+            sections.append(Section(None, (texts.LOCAL_NAME_HERE.format(
+                gemeente=gemeente, name=here[entry.id]),)))
     if entry.kind != "partner" and partners:
         sections.append(Section(texts.LABEL_PARTNERS, (", ".join(partners),)))
         first = [p for p in (kb.get(pid) for pid in entry.partners[:MAX_REACH]) if p]
         reach = tuple(f"{p.title}: {p.reach}" for p in first if p.reach)
         if reach:
             sections.append(Section(texts.LABEL_REACH_PARTNERS, reach, "bullets"))
-    if entry.local:
+    if entry.local and entry.id not in here:
         if entry.kind == "partner" and entry.names:
             names = ", ".join(entry.names)
             sections.append(Section(None, (texts.LOCAL_NAMES.format(names=names),)))
@@ -150,9 +161,15 @@ def compose(kb: KnowledgeBase, entry: Entry, score: float) -> Answer:
 class Service:
     """Answers questions from one knowledge base; cheap to call, built once."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, areas: Areas | None = None) -> None:
         self.kb = kb
         self.index = Index(kb)
+        # An operator's real area file brings local names; the shipped example does not.
+        self._local = areas.local_names if areas is not None and not areas.example else {}
+        self._gemeente = areas.gemeente if areas is not None else ""
+
+    def _compose(self, entry: Entry, score: float) -> Answer:
+        return compose(self.kb, entry, score, self._local, self._gemeente)
 
     @classmethod
     def load(cls, directory: Path | None = None) -> Service:
@@ -161,7 +178,7 @@ class Service:
     def answer_for(self, entry_id: str) -> Answer | None:
         """An entry by id, for buttons and deep links."""
         entry = self.kb.get(entry_id)
-        return compose(self.kb, entry, 100.0) if entry else None
+        return self._compose(entry, 100.0) if entry else None
 
     def partner_entries(self, entry_id: str) -> list[Entry]:
         """The partners an entry sends the user to (for a partner: itself first)."""
@@ -183,7 +200,7 @@ class Service:
     def random_tip(self, rng: random.Random) -> Answer:
         tips = self.entries_of("tip") or list(self.kb)
         entry = rng.choice(tips)
-        return compose(self.kb, entry, 100.0)
+        return self._compose(entry, 100.0)
 
     def ask(self, question: str, top: int = 3, explain: bool = False) -> Reply:
         text = clean_question(question)
@@ -195,7 +212,7 @@ class Service:
         # The safety check says what the message is about; the matcher hears it as a hint.
         hint = safety.TOPICS[notice.level] if notice is not None else ""
         decision = self.index.decide(text, top=top, hint=hint)
-        answers = tuple(compose(self.kb, c.entry, c.score) for c in decision.answers)
+        answers = tuple(self._compose(c.entry, c.score) for c in decision.answers)
         suggestions = tuple(Suggestion(c.entry.id, c.entry.title, c.score)
                             for c in decision.suggestions)
         if decision.clarify:

@@ -30,6 +30,7 @@ SAFETY_ONLY = (
 LOCAL_NAMES = (
     "Let op: de naam en de opzet verschillen per gemeente. Misschien heet het bij jou: {names}."
 )
+LOCAL_NAME_HERE = "In {gemeente} heet dit: {name}."
 LOCAL_ROUTE = (
     "Let op: namen en afspraken verschillen per gemeente. Vraag je IB'er of zorgcoördinator naar "
     "de route die bij jullie geldt."

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from bot.knowledge import KnowledgeBase
 from bot.service import Service
 
 CONTRACT_KEYS = {"query", "answers", "clarify", "suggestions", "safety"}
@@ -74,3 +77,26 @@ def test_answer_for_an_unknown_id_is_none(service: Service) -> None:
 
 def test_top_limits_the_number_of_answers(service: Service) -> None:
     assert len(service.ask("ouders", top=1).answers) <= 1
+
+
+def test_an_operators_area_file_puts_local_names_in_answers(kb: KnowledgeBase,
+                                                             tmp_path: Path) -> None:
+    from bot.areas import load_areas
+
+    path = tmp_path / "wijken.yaml"
+    path.write_text("gemeente: Haarlemmermeer\nlocal_names: {wijkteam: Sociaal team Noord}\n"
+                    "wijken: [{id: noord, name: Noord}]\n", encoding="utf-8")
+    local = Service(kb, load_areas(path, kb))
+    answer = local.answer_for("wijkteam")
+    assert answer is not None
+    assert "In Haarlemmermeer heet dit: Sociaal team Noord." in answer.text
+    situation = local.answer_for("zorgen-thuissituatie")
+    assert situation is not None
+    assert any("(Sociaal team Noord)" in p for p in situation.partners)
+
+
+def test_the_shipped_example_areas_change_no_answer(kb: KnowledgeBase) -> None:
+    from bot.areas import load_areas
+
+    plain, example = Service(kb), Service(kb, load_areas(kb=kb))
+    assert plain.answer_for("wijkteam") == example.answer_for("wijkteam")
