@@ -32,8 +32,8 @@ from bot import texts
 from bot.areas import Areas, load_areas
 from bot.config import Settings
 from bot.service import Service
-from bot.storage import RouteStore, Storage
-from handlers.common import Deps, flush_counts
+from bot.storage import CuratorLog, RouteStore, Storage
+from handlers.common import Deps, flush_counts, purge_log
 
 log = logging.getLogger(__name__)
 
@@ -191,10 +191,13 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
         if deps.storage is None:
             deps.storage = await Storage.open(settings.db_path)
             deps.routes = RouteStore(deps.storage)
+            deps.curator = CuratorLog(deps.storage)
         await _set_commands(app)
         if app.job_queue is not None:
             app.job_queue.run_repeating(flush_counts, interval=FLUSH_SECONDS,
                                         first=FLUSH_SECONDS, name="flush-counts")
+            app.job_queue.run_repeating(purge_log, interval=24 * 3600, first=60,
+                                        name="purge-log")
 
     async def post_shutdown(app: App) -> None:
         deps: Deps = app.bot_data["deps"]
@@ -210,6 +213,7 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
                                 entry_examples=example_entries(service),
                                 areas=areas or load_areas(kb=service.kb),
                                 routes=RouteStore(storage) if storage is not None else None,
+                                curator=CuratorLog(storage) if storage is not None else None,
                                 admins=settings.admins)
     handlers.register(app)
     return app

@@ -317,6 +317,35 @@ def _run_storage(coro: Coroutine[Any, Any, T]) -> T:
         raise CliError(f"database: {exc}") from exc
 
 
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    """For the curators: what nobody could answer, and the answers with the most 👎."""
+    from bot.storage import CuratorLog, Storage  # aiosqlite: loaded only for this command
+
+    service = _service(settings)
+
+    async def main() -> tuple[list[tuple[str, int]], list[Any]]:
+        async with await Storage.open(settings.db_path) as storage:
+            return (await CuratorLog(storage).unanswered(args.top),
+                    await storage.all_stats())
+
+    unanswered, stats = _run_storage(main())
+    print(f"Unanswered questions (redacted, last {90} days), most frequent first:")
+    for text, count in unanswered:
+        print(f"  {count:4d}  {text}")
+    if not unanswered:
+        print("  (none)")
+    print("Answers with the most 👎 (👎 / 👍 / times given):")
+    worst = sorted((s for s in stats if s.thumbs_down), key=lambda s: (-s.thumbs_down,
+                                                                         s.entry_id))
+    for s in worst[:args.top]:
+        entry = service.kb.get(s.entry_id)
+        title = entry.title if entry else f"{s.entry_id} (no longer in the knowledge base)"
+        print(f"  {s.thumbs_down:4d} / {s.thumbs_up:4d} / {s.asked:5d}  {title}")
+    if not worst:
+        print("  (none)")
+    return EXIT_OK
+
+
 def cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
     """A consistent copy while the bot runs (SQLite's online backup), checked before done."""
     import sqlite3
@@ -423,6 +452,10 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file")
     imp.add_argument("--dry-run", action="store_true", help="report what would change")
     imp.set_defaults(func=cmd_routes_import)
+
+    report = sub.add_parser("report", help="for curators: unanswered questions, most 👎")
+    report.add_argument("--top", type=int, default=20, help="at most N rows per list")
+    report.set_defaults(func=cmd_report)
 
     db = sub.add_parser("db", help="the SQLite file")
     db_sub = db.add_subparsers(dest="db_command", required=True)

@@ -206,6 +206,10 @@ class Index:
             self._typo_candidates[length] = [w for w in self.surface_words
                                              if abs(len(w) - length) <= window]
 
+    def knows(self, word: str) -> bool:
+        return (word in STOPWORDS or word in self.surface_stem or word in self.vocabulary
+                or stem(word) in self.postings)
+
     # --- question analysis -------------------------------------------------------------------
 
     def _expansion_stems(self, words: tuple[str, ...], factor: float) -> dict[str, float]:

@@ -168,6 +168,10 @@ class Service:
         self._local = areas.local_names if areas is not None and not areas.example else {}
         self._gemeente = areas.gemeente if areas is not None else ""
 
+    def known_word(self, word: str) -> bool:
+        """A folded word the knowledge base or its vocabulary uses (never personal data)."""
+        return self.index.knows(word)
+
     def _compose(self, entry: Entry, score: float) -> Answer:
         return compose(self.kb, entry, score, self._local, self._gemeente)
 

@@ -12,20 +12,25 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import secrets
 import sqlite3
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
 import aiosqlite
 
+from bot.normalize import fold
+from bot.privacy import redact
 from bot.routes import Route, RouteDraft
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+RETENTION_DAYS = 90  # the curators' log and the word counts behind it
+RELEASE_USERS = 3  # a word not in the vocabulary is kept once this many users typed it
 
 # Each step brings the schema from version i to i + 1. Never edit a released step: add one.
 MIGRATIONS: tuple[Sequence[str], ...] = (
@@ -93,6 +98,23 @@ MIGRATIONS: tuple[Sequence[str], ...] = (
                expires    TEXT NOT NULL,
                used_by    INTEGER,
                used       TEXT
+           )""",
+    ),
+    (
+        # Version 4: the curators' log (redacted unanswered questions) and, per salted word
+        # hash, which salted user hashes typed it (a word is kept once three users did).
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE curator_log (
+               id   INTEGER PRIMARY KEY,
+               at   TEXT NOT NULL DEFAULT (datetime('now')),
+               kind TEXT NOT NULL,
+               text TEXT NOT NULL
+           )""",
+        """CREATE TABLE word_users (
+               word_hash TEXT NOT NULL,
+               user_hash TEXT NOT NULL,
+               seen      TEXT NOT NULL DEFAULT (datetime('now')),
+               PRIMARY KEY (word_hash, user_hash)
            )""",
     ),
 )
@@ -477,3 +499,90 @@ class RouteStore:
 
 def _code_hash(code: str) -> str:
     return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+# --- the curators' log (schema 4) ------------------------------------------------------------
+
+
+class CuratorLog:
+    """Unanswered questions for the knowledge-base curators, redacted, kept 90 days."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+        self._db = storage._db
+
+    async def _salt(self) -> str:
+        cursor = await self._db.execute("SELECT value FROM meta WHERE key = 'salt'")
+        row = await cursor.fetchone()
+        if row:
+            return str(row[0])
+        salt = secrets.token_hex(16)
+        await self._db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('salt', ?)",
+                               (salt,))
+        cursor = await self._db.execute("SELECT value FROM meta WHERE key = 'salt'")
+        row = await cursor.fetchone()
+        return str(row[0]) if row else salt
+
+    async def log_unanswered(self, text: str, user_id: int,
+                             known: Callable[[str], bool]) -> str:
+        """Keep a question nobody could answer, for the curators, with personal data removed:
+        pattern rules first, then every word the knowledge base does not know is replaced
+        until at least three different users have typed it. Returns what was stored."""
+        redacted = redact(text[:500])
+        async with self._storage.write_lock:
+            try:
+                salt = await self._salt()
+                user_hash = hashlib.sha256(f"{salt}:user:{user_id}".encode()).hexdigest()
+                kept: list[str] = []
+                for token in redacted.split():
+                    word = fold(token)
+                    if not word or token.startswith("[") or known(word) or word.isdigit():
+                        kept.append(token)
+                        continue
+                    word_hash = hashlib.sha256(f"{salt}:word:{word}".encode()).hexdigest()
+                    await self._db.execute(
+                        "INSERT OR IGNORE INTO word_users (word_hash, user_hash) VALUES (?, ?)",
+                        (word_hash, user_hash))
+                    cursor = await self._db.execute(
+                        "SELECT count(*) FROM word_users WHERE word_hash = ?", (word_hash,))
+                    row = await cursor.fetchone()
+                    kept.append(token if row and row[0] >= RELEASE_USERS else "[…]")
+                stored = " ".join(kept)
+                await self._db.execute(
+                    "INSERT INTO curator_log (kind, text) VALUES ('unanswered', ?)", (stored,))
+                await self._db.commit()
+            except sqlite3.Error as exc:
+                await self._db.rollback()
+                raise StorageError(f"could not save to {self._storage.path.name}: {exc}"
+                                   ) from exc
+        return stored
+
+    async def purge_old(self, days: int = RETENTION_DAYS) -> int:
+        """Delete log rows and word counts older than `days`; the number of log rows deleted."""
+        cutoff = f"-{int(days)} days"
+        async with self._storage.write_lock:
+            try:
+                cursor = await self._db.execute(
+                    "DELETE FROM curator_log WHERE at < datetime('now', ?)", (cutoff,))
+                deleted = cursor.rowcount
+                await self._db.execute(
+                    "DELETE FROM word_users WHERE seen < datetime('now', ?)", (cutoff,))
+                await self._db.commit()
+            except sqlite3.Error as exc:
+                await self._db.rollback()
+                raise StorageError(f"could not save to {self._storage.path.name}: {exc}"
+                                   ) from exc
+        return max(deleted, 0)
+
+    async def unanswered(self, limit: int = 20) -> list[tuple[str, int]]:
+        cursor = await self._db.execute(
+            "SELECT text, count(*) AS n FROM curator_log WHERE kind = 'unanswered' "
+            "GROUP BY text ORDER BY n DESC, text LIMIT ?", (limit,))
+        return [(str(t), int(n)) for t, n in await cursor.fetchall()]
+
+    async def forget_words_of(self, user_id: int) -> None:
+        async with self._storage.write_lock:
+            salt = await self._salt()
+            user_hash = hashlib.sha256(f"{salt}:user:{user_id}".encode()).hexdigest()
+            await self._db.execute("DELETE FROM word_users WHERE user_hash = ?", (user_hash,))
+            await self._db.commit()

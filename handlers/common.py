@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 from bot.areas import Areas
 from bot.flood import FloodGate
 from bot.service import Answer, Reply, Service
-from bot.storage import RouteStore, Storage, StorageError
+from bot.storage import CuratorLog, RouteStore, Storage, StorageError
 from handlers.render import answer_blocks, answer_keyboard, pack, reply_messages, routes_html
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,7 @@ class Deps:
     areas: Areas | None = None
     routes: RouteStore | None = None
     admins: frozenset[int] = frozenset()  # Telegram user ids from WIJKWIJZER_ADMINS
+    curator: CuratorLog | None = None
 
 
 def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:
@@ -128,6 +129,20 @@ async def remember_answer(context: ContextTypes.DEFAULT_TYPE, entry_id: str) -> 
     storage = deps(context).storage
     if storage is not None:
         storage.count_answer(entry_id)
+
+
+async def purge_log(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """JobQueue callback: the curators' log keeps nothing older than 90 days."""
+    curator = deps(context).curator
+    if curator is None:
+        return
+    try:
+        deleted = await curator.purge_old()
+    except StorageError as exc:
+        log.warning("old log rows not deleted yet: %s", exc)
+        return
+    if deleted:
+        log.info("deleted %d curator log rows older than the retention period", deleted)
 
 
 async def flush_counts(context: ContextTypes.DEFAULT_TYPE) -> None:

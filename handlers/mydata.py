@@ -58,6 +58,8 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE, confirmed: 
         return texts.ERROR
     try:
         await d.routes.forget_user(user.id)
+        if d.curator is not None:
+            await d.curator.forget_words_of(user.id)
     except StorageError as exc:
         log.warning("forget failed: %s", exc)
         return texts.ERROR

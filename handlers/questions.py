@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.safety import check as safety_check
+from bot.storage import StorageError
 from handlers.common import allowed, deps, send, send_reply
 from handlers.render import esc, safety_html
+
+log = logging.getLogger(__name__)
 
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str,
@@ -22,8 +27,16 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
         if warn:
             await send(context, chat.id, texts.SLOW_DOWN)
         return
-    reply = deps(context).service.ask(question)
+    d = deps(context)
+    reply = d.service.ask(question)
     await send_reply(update, context, reply, quote=quote)
+    user = update.effective_user
+    if not reply.answers and reply.safety is None and reply.query and d.curator and user:
+        # For the curators: what nobody could answer, with personal data removed.
+        try:
+            await d.curator.log_unanswered(reply.query, user.id, d.service.known_word)
+        except StorageError as exc:
+            log.warning("unanswered question not logged: %s", exc)
     if reply.personal_data and context.user_data is not None \
             and not context.user_data.get("privacy_reminded"):
         # Once per user (kept in memory only): a reminder, not a lecture.

@@ -644,3 +644,21 @@ def test_admins_list_and_revoke_editors(tmp_path: Path, service: Service) -> Non
         assert await RouteStore(h.storage).role_in(EDITOR, "voorbeeld-zuid") is None
 
     run(tmp_path, service, body)
+
+
+def test_unanswered_questions_reach_the_curators_redacted(tmp_path: Path,
+                                                          service: Service) -> None:
+    from bot.storage import CuratorLog
+
+    async def body(h: Harness) -> None:
+        await h.say("mijn leerling Piet wil een qwertyuiop")
+        await h.replies(1)
+        for _ in range(50):
+            rows = await CuratorLog(h.storage).unanswered()
+            if rows:
+                break
+            await asyncio.sleep(0.02)
+        (text, count), = rows
+        assert count == 1 and "Piet" not in text and "[naam]" in text
+
+    run(tmp_path, service, body)
