@@ -34,6 +34,7 @@ from bot.config import Settings
 from bot.service import Service
 from bot.storage import CuratorLog, RouteStore, Storage
 from handlers.common import Deps, flush_counts, purge_log
+from handlers.route_edit import send_stale_reminders
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +199,8 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
                                         first=FLUSH_SECONDS, name="flush-counts")
             app.job_queue.run_repeating(purge_log, interval=24 * 3600, first=60,
                                         name="purge-log")
+            app.job_queue.run_repeating(send_stale_reminders, interval=7 * 24 * 3600,
+                                        first=3600, name="stale-routes")
 
     async def post_shutdown(app: App) -> None:
         deps: Deps = app.bot_data["deps"]

@@ -421,6 +421,27 @@ class RouteStore:
             ("UPDATE audit SET actor = ? WHERE actor = ?", (alias, actor)),
         ])
 
+    async def stale_routes(self, days: int = 183) -> list[Route]:
+        cursor = await self._db.execute(
+            f"SELECT {_ROUTE_COLUMNS} FROM routes WHERE deleted IS NULL AND "
+            "checked < datetime('now', ?) ORDER BY wijk_id, id", (f"-{int(days)} days",))
+        return [_route(r) for r in await cursor.fetchall()]
+
+    async def confirm(self, route_id: int, actor: str) -> None:
+        """The route is still right: it counts as checked today."""
+        await self._in_transaction([
+            ("UPDATE routes SET checked = datetime('now') WHERE id = ? AND deleted IS NULL",
+             (route_id,)),
+            ("INSERT INTO audit (actor, action, route_id) VALUES (?, 'confirm', ?)",
+             (actor, route_id)),
+        ])
+
+    async def editors_of(self, wijk_id: str) -> list[int]:
+        cursor = await self._db.execute(
+            "SELECT user_id FROM members WHERE wijk_id = ? AND role = 'editor' ORDER BY user_id",
+            (wijk_id,))
+        return [int(r[0]) for r in await cursor.fetchall()]
+
     # --- editors, members and invitations (schema 3) -------------------------------------
 
     async def role_in(self, user_id: int, wijk_id: str) -> str | None:

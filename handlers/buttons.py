@@ -16,7 +16,7 @@ from handlers.common import deps, local_block, send, send_answer
 from handlers.editors import revoke
 from handlers.mydata import forget
 from handlers.render import esc
-from handlers.route_edit import undo
+from handlers.route_edit import confirm, undo
 from handlers.wijk import choose_wijk
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             confirmation = await choose_wijk(update, context, wijk_id)
             if chat is not None:
                 await send(context, chat.id, esc(confirmation))
+        case cb.RouteStep("confirm", _):
+            outcome = await confirm(update, context, action)
+            await query.answer(outcome, show_alert=True)
         case cb.RouteStep("undo", _):
             outcome = await undo(update, context, action)
             await query.answer(outcome, show_alert=True)

@@ -67,11 +67,11 @@ class Revoke:
 class RouteStep:
     """A choice inside the /route conversation: the step and the chosen value."""
 
-    step: str  # act | wijk | entry | route | internal | save | undo | cancel
+    step: str  # act | wijk | entry | route | internal | save | undo | cancel | confirm
     value: str
 
 
-ROUTE_STEPS = ("act", "wijk", "entry", "route", "internal", "save", "undo", "cancel")
+ROUTE_STEPS = ("act", "wijk", "entry", "route", "internal", "save", "undo", "cancel", "confirm")
 
 Action = (OpenEntry | Feedback | BrowsePartners | BrowseKind | RandomTip | ChooseWijk | ForgetMe
           | Revoke | RouteStep)

@@ -347,3 +347,46 @@ def conversation() -> ConversationHandler[Any]:
             name="route-edit",
             conversation_timeout=None,
         )
+
+
+async def send_stale_reminders(context: ContextTypes.DEFAULT_TYPE) -> int:
+    """JobQueue callback: every editor hears which routes of their wijk were not checked for
+    six months, with a button to confirm each; the number of reminders sent."""
+    d = deps(context)
+    if d.routes is None or d.areas is None:
+        return 0
+    try:
+        stale = await d.routes.stale_routes()
+        by_wijk: dict[str, list[Any]] = {}
+        for route in stale:
+            by_wijk.setdefault(route.wijk_id, []).append(route)
+        sent = 0
+        for wijk_id, routes in by_wijk.items():
+            wijk = d.areas.get(wijk_id)
+            for editor in await d.routes.editors_of(wijk_id):
+                rows = [[_button(f"✔ Klopt nog: {r.organisation}", "confirm", str(r.id))]
+                        for r in routes[:10]]
+                text = (f"<b>Controleer de contactroutes van {esc(wijk.name if wijk else wijk_id)}"
+                        "</b>\nDeze zijn al zes maanden niet gecontroleerd. Klopt een route nog, "
+                        "druk dan op de knop; anders pas je hem aan met /route.\n"
+                        + "\n".join(f"• {esc(contact_line(r))}" for r in routes[:10]))
+                await send(context, editor, text, InlineKeyboardMarkup(rows))
+                sent += 1
+    except StorageError as exc:
+        log.warning("stale route reminders not sent: %s", exc)
+        return 0
+    return sent
+
+
+async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, action: cb.RouteStep) -> str:
+    d = deps(context)
+    user = update.effective_user
+    route = await d.routes.get(int(action.value)) if d.routes and action.value.isdigit() else None
+    if user is None or d.routes is None or route is None or \
+            route.wijk_id not in await _editable_wijken(update, context):
+        return texts.NOT_ALLOWED
+    try:
+        await d.routes.confirm(route.id, f"user:{user.id}")
+    except StorageError:
+        return texts.ERROR
+    return "Bedankt, de route staat weer als gecontroleerd."

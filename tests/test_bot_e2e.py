@@ -662,3 +662,35 @@ def test_unanswered_questions_reach_the_curators_redacted(tmp_path: Path,
         assert count == 1 and "Piet" not in text and "[naam]" in text
 
     run(tmp_path, service, body)
+
+
+def test_editors_are_reminded_of_routes_not_checked_for_six_months(tmp_path: Path,
+                                                                   service: Service) -> None:
+    from telegram.ext import CallbackContext
+
+    from bot.routes import RouteDraft
+    from bot.storage import RouteStore
+    from handlers.route_edit import send_stale_reminders
+
+    async def body(h: Harness) -> None:
+        h.deps.admins = frozenset({ADMIN})
+        routes = RouteStore(h.storage)
+        rid = await routes.add(RouteDraft("voorbeeld-noord", "cjg", "CJG Noord",
+                                          phone="020 123 4567"), "test")
+        await h.storage._db.execute(
+            "UPDATE routes SET checked = datetime('now', '-200 days') WHERE id = ?", (rid,))
+        await h.storage._db.commit()
+        await _invite_and_join(h, "voorbeeld-noord", "", EDITOR)
+        assert await send_stale_reminders(CallbackContext(h.app)) == 1
+        sent = await h.replies(2, chat_id=EDITOR)
+        assert "zes maanden" in sent[-1]
+        await h.fake.push(h.fake.callback(STRANGER, cb.encode(cb.RouteStep("confirm",
+                                                                            str(rid)))))
+        await h.fake.push(h.fake.callback(EDITOR, cb.encode(cb.RouteStep("confirm",
+                                                                          str(rid)))))
+        await h.fake.wait_for(lambda: len(h.fake.of("answerCallbackQuery")) >= 2)
+        assert await routes.stale_routes() == []
+        answers = [c.params.get("text") for c in h.fake.of("answerCallbackQuery")]
+        assert texts.NOT_ALLOWED in answers
+
+    run(tmp_path, service, body)
