@@ -318,6 +318,23 @@ class RouteStore:
         row = await cursor.fetchone()
         return str(row[0]) if row and row[0] else None
 
+    async def set_school(self, user_id: int, school: str | None) -> None:
+        await self._in_transaction([(
+            "UPDATE user_prefs SET school = ?, updated = datetime('now') WHERE user_id = ?",
+            (school, user_id))])
+
+    async def school_of(self, user_id: int) -> str | None:
+        cursor = await self._db.execute("SELECT school FROM user_prefs WHERE user_id = ?",
+                                        (user_id,))
+        row = await cursor.fetchone()
+        return str(row[0]) if row and row[0] else None
+
+    async def memberships(self, user_id: int) -> list[tuple[str, str]]:
+        """(wijk id, role) of one user."""
+        cursor = await self._db.execute(
+            "SELECT wijk_id, role FROM members WHERE user_id = ? ORDER BY wijk_id", (user_id,))
+        return [(str(a), str(b)) for a, b in await cursor.fetchall()]
+
     async def routes_for(self, wijk_id: str, entry_ids: Sequence[str],
                          internal: bool = False) -> list[Route]:
         """Routes of a wijk for these entries, in the order of `entry_ids`."""

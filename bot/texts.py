@@ -172,6 +172,12 @@ WIJK_NONE = "Geen wijk"
 WIJK_SET = "Je wijk is nu {wijk}. Lokale contactroutes verschijnen onder de antwoorden."
 WIJK_CLEARED = "Je wijk is gewist. Je ziet weer alleen de algemene antwoorden."
 WIJK_UNAVAILABLE = "Wijken zijn voor deze bot (nog) niet ingesteld."
+SCHOOL_CHOOSE = "Wil je ook je school kiezen? Dat is niet nodig."
+SCHOOL_NONE = "Geen school"
+SCHOOL_SET = "Je school is nu {school}."
+SCHOOL_CLEARED = "Er is geen school gekozen."
+MY_DATA_SCHOOL = "• Je gekozen school: {school}"
+MY_DATA_ROLE = "• {role} van {wijk}"
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Welkom en voorbeeldvragen"),

@@ -17,7 +17,7 @@ from handlers.editors import revoke
 from handlers.mydata import forget
 from handlers.render import esc
 from handlers.route_edit import confirm, undo
-from handlers.wijk import choose_wijk
+from handlers.wijk import choose_school, choose_wijk, school_keyboard
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await query.answer()
             confirmation = await choose_wijk(update, context, wijk_id)
             if chat is not None:
-                await send(context, chat.id, esc(confirmation))
+                schools = school_keyboard(context, wijk_id) if wijk_id else None
+                text = esc(confirmation) + ("\n\n" + esc(texts.SCHOOL_CHOOSE) if schools else "")
+                await send(context, chat.id, text, schools)
+        case cb.ChooseSchool():
+            await query.answer()
+            if chat is not None:
+                await send(context, chat.id, esc(await choose_school(update, context, action)))
         case cb.RouteStep("confirm", _):
             outcome = await confirm(update, context, action)
             await query.answer(outcome, show_alert=True)

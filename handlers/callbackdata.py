@@ -73,8 +73,14 @@ class RouteStep:
 
 ROUTE_STEPS = ("act", "wijk", "entry", "route", "internal", "save", "undo", "cancel", "confirm")
 
+@dataclass(frozen=True, slots=True)
+class ChooseSchool:
+    wijk_id: str
+    index: int  # position in the wijk's school list; -1 for "no school"
+
+
 Action = (OpenEntry | Feedback | BrowsePartners | BrowseKind | RandomTip | ChooseWijk | ForgetMe
-          | Revoke | RouteStep)
+          | Revoke | RouteStep | ChooseSchool)
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"{PREFIX}:a:({_ID})"), "open"),
@@ -85,6 +91,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"{PREFIX}:t"), "tip"),
     (re.compile(rf"{PREFIX}:w:((?:{_ID})?)"), "wijk"),
     (re.compile(rf"{PREFIX}:x:([yn])"), "forget"),
+    (re.compile(rf"{PREFIX}:s:({_ID}):(-1|\d{{1,3}})"), "school"),
     (re.compile(rf"{PREFIX}:v:(\d{{1,15}}):({_ID})"), "revoke"),
     (re.compile(rf"{PREFIX}:r:({'|'.join(ROUTE_STEPS)}):((?:{_ID}|\d{{1,12}})?)"), "route"),
 )
@@ -110,6 +117,8 @@ def encode(action: Action) -> str:
             data = f"{PREFIX}:v:{user_id}:{wijk_id}"
         case RouteStep(step, value):
             data = f"{PREFIX}:r:{step}:{value}"
+        case ChooseSchool(wijk_id, index):
+            data = f"{PREFIX}:s:{wijk_id}:{index}"
     if len(data.encode()) > MAX_BYTES or decode(data) != action:
         raise ValueError(f"cannot encode {action!r} as callback data")
     return data
@@ -140,5 +149,7 @@ def decode(data: str | None) -> Action | None:
             return Revoke(int(groups[0]), groups[1])
         if name == "route":
             return RouteStep(groups[0], groups[1])
+        if name == "school":
+            return ChooseSchool(groups[0], int(groups[1]))
         return RandomTip()
     return None

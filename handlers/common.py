@@ -21,6 +21,7 @@ from handlers.render import answer_blocks, answer_keyboard, pack, reply_messages
 log = logging.getLogger(__name__)
 
 SEND_ATTEMPTS = 4
+WIJK_CACHE = "wijk"  # key in PTB's user_data
 BACKOFF_SECONDS = 0.5
 
 
@@ -80,7 +81,12 @@ async def local_block(update: Update, context: ContextTypes.DEFAULT_TYPE,
     if d.routes is None or d.areas is None or user is None:
         return None
     try:
-        wijk_id = await d.routes.wijk_of(user.id)
+        # The choice lives in the database; user_data mirrors it so that most answers need no
+        # database round trip (set by /wijk and /code, cleared by /vergeetmij).
+        cache = context.user_data if context.user_data is not None else {}
+        if WIJK_CACHE not in cache:
+            cache[WIJK_CACHE] = await d.routes.wijk_of(user.id)
+        wijk_id = cache[WIJK_CACHE]
         wijk = d.areas.get(wijk_id) if wijk_id else None
         if wijk is None:
             return None

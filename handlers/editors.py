@@ -13,7 +13,7 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.storage import StorageError
 from handlers import callbackdata as cb
-from handlers.common import deps, send
+from handlers.common import WIJK_CACHE, deps, send
 from handlers.render import esc
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,8 @@ async def on_code(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     wijk_id, role = granted
     wijk = d.areas.get(wijk_id)
     await d.routes.set_wijk(user.id, wijk_id)
+    if context.user_data is not None:
+        context.user_data[WIJK_CACHE] = wijk_id
     await send(context, chat.id, esc(texts.CODE_OK.format(
         role=texts.ROLE_NAMES[role], wijk=wijk.name if wijk else wijk_id)))
 

@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.service import Answer
 from bot.storage import StorageError
-from handlers.common import allowed, deps
+from handlers.common import allowed, deps, local_block
 from handlers.render import answer_blocks, answer_keyboard, pack, safety_html
 
 log = logging.getLogger(__name__)
@@ -24,8 +24,11 @@ MAX_RESULTS = 10
 DESCRIPTION_CHARS = 120
 
 
-def _article(answer: Answer) -> InlineQueryResultArticle:
-    card = pack(answer_blocks(answer))[0]  # a shared card is one message
+def _article(answer: Answer, local: str | None = None) -> InlineQueryResultArticle:
+    # A shared card is one message; the user's wijk's routes come with it when they fit.
+    blocks = answer_blocks(answer)
+    with_local = pack([*blocks, local]) if local else []
+    card = with_local[0] if len(with_local) == 1 else pack(blocks)[0]
     first = answer.sections[0].lines[0] if answer.sections else ""
     return InlineQueryResultArticle(
         id=answer.id, title=answer.title,
@@ -54,7 +57,8 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 log.warning("most asked not available: %s", exc)
         ids += [eid for eid, _ in d.entry_examples if eid not in ids]
         answers = [a for a in (d.service.answer_for(i) for i in ids) if a is not None]
-        results = [_article(a) for a in answers[:MAX_RESULTS]]
+        results = [_article(a, await local_block(update, context, a))
+                   for a in answers[:MAX_RESULTS]]
     else:
         reply = d.service.ask(text, top=MAX_RESULTS)
         if reply.safety is not None:
@@ -69,7 +73,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         for answer in answers:
             if answer.id not in seen and len(results) < MAX_RESULTS:
                 seen.add(answer.id)
-                results.append(_article(answer))
+                results.append(_article(answer, await local_block(update, context, answer)))
     button = None if results else InlineQueryResultsButton(texts.INLINE_EMPTY_TITLE,
                                                            start_parameter="inline")
     await query.answer(results, cache_time=30, is_personal=False, button=button)

@@ -28,6 +28,12 @@ async def on_my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             wijk = d.areas.get(wijk_id) if d.areas and wijk_id else None
             if wijk_id:
                 lines.append(texts.MY_DATA_WIJK.format(wijk=esc(wijk.name if wijk else wijk_id)))
+            school = await d.routes.school_of(user.id)
+            if school:
+                lines.append(texts.MY_DATA_SCHOOL.format(school=esc(school)))
+            for member_wijk, role in await d.routes.memberships(user.id):
+                lines.append(texts.MY_DATA_ROLE.format(role=texts.ROLE_NAMES[role].capitalize(),
+                                                       wijk=esc(member_wijk)))
             count = await d.routes.routes_added_by(f"user:{user.id}")
             if count:
                 lines.append(texts.MY_DATA_ROUTES.format(count=count))

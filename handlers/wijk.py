@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.storage import StorageError
 from handlers import callbackdata as cb
-from handlers.common import deps, send
+from handlers.common import WIJK_CACHE, deps, send
 from handlers.render import esc
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,36 @@ async def on_wijk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send(context, chat.id, intro, wijk_keyboard(context))
 
 
+def school_keyboard(context: ContextTypes.DEFAULT_TYPE,
+                    wijk_id: str) -> InlineKeyboardMarkup | None:
+    areas = deps(context).areas
+    wijk = areas.get(wijk_id) if areas else None
+    if wijk is None or not wijk.schools:
+        return None
+    rows = [[InlineKeyboardButton(name[:60], callback_data=cb.encode(cb.ChooseSchool(wijk.id, i)))]
+            for i, name in enumerate(wijk.schools)]
+    rows.append([InlineKeyboardButton(texts.SCHOOL_NONE, callback_data=cb.encode(
+        cb.ChooseSchool(wijk.id, -1)))])
+    return InlineKeyboardMarkup(rows)
+
+
+async def choose_school(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                        action: cb.ChooseSchool) -> str:
+    d = deps(context)
+    user = update.effective_user
+    wijk = d.areas.get(action.wijk_id) if d.areas else None
+    if user is None or d.routes is None or wijk is None or \
+            await d.routes.wijk_of(user.id) != wijk.id or action.index >= len(wijk.schools):
+        return texts.STALE_BUTTON
+    school = wijk.schools[action.index] if action.index >= 0 else None
+    try:
+        await d.routes.set_school(user.id, school)
+    except StorageError as exc:
+        log.warning("school not saved: %s", exc)
+        return texts.ERROR
+    return texts.SCHOOL_SET.format(school=school) if school else texts.SCHOOL_CLEARED
+
+
 async def choose_wijk(update: Update, context: ContextTypes.DEFAULT_TYPE, wijk_id: str) -> str:
     """Remember the user's wijk ("" forgets it); the confirmation to show."""
     d = deps(context)
@@ -50,6 +80,8 @@ async def choose_wijk(update: Update, context: ContextTypes.DEFAULT_TYPE, wijk_i
         return texts.STALE_BUTTON
     try:
         await d.routes.set_wijk(user.id, wijk.id if wijk else None)
+        if context.user_data is not None:
+            context.user_data[WIJK_CACHE] = wijk.id if wijk else None
     except StorageError as exc:
         log.warning("wijk not saved: %s", exc)
         return texts.ERROR

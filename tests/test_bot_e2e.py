@@ -694,3 +694,27 @@ def test_editors_are_reminded_of_routes_not_checked_for_six_months(tmp_path: Pat
         assert texts.NOT_ALLOWED in answers
 
     run(tmp_path, service, body)
+
+
+def test_inline_cards_carry_the_local_route_and_schools_can_be_chosen(
+        tmp_path: Path, service: Service) -> None:
+    from bot.routes import RouteDraft
+    from bot.storage import RouteStore
+
+    async def body(h: Harness) -> None:
+        routes = RouteStore(h.storage)
+        await routes.add(RouteDraft("voorbeeld-noord", "bibliotheek", "Bieb Noord",
+                                    phone="020 123 4567"), "test")
+        await h.fake.push(h.fake.callback(CHAT, cb.encode(cb.ChooseWijk("voorbeeld-noord"))))
+        (chosen,) = await h.replies(1)
+        assert "school" in chosen
+        await h.fake.push(h.fake.callback(CHAT, cb.encode(cb.ChooseSchool("voorbeeld-noord", 0))))
+        await h.replies(2)
+        assert await routes.school_of(CHAT) == "Voorbeeldschool De Linde (voorbeeld)"
+        await h.fake.push(h.fake.inline(CHAT, "bieb"))
+        await h.fake.wait_for(lambda: bool(h.fake.of("answerInlineQuery")))
+        results = h.fake.of("answerInlineQuery")[0].params["results"]
+        card = results[0]["input_message_content"]["message_text"]
+        assert "Bieb Noord · 020 123 4567" in card
+
+    run(tmp_path, service, body)
