@@ -204,6 +204,8 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
 
     async def post_shutdown(app: App) -> None:
         deps: Deps = app.bot_data["deps"]
+        if deps.curator is not None:
+            await deps.curator.flush()
         if deps.storage is not None:
             if storage is None:
                 await deps.storage.close()  # flushes

@@ -543,11 +543,26 @@ def _code_hash(code: str) -> str:
 
 
 class CuratorLog:
-    """Unanswered questions for the knowledge-base curators, redacted, kept 90 days."""
+    """Unanswered questions for the knowledge-base curators, redacted, kept 90 days.
+
+    The bot queues a question (already stripped of pattern-shaped personal data) and the flush
+    job writes the queue in one transaction, so that answering never waits for the database.
+    """
 
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
         self._db = storage._db
+        self._queue: list[tuple[str, int, Callable[[str], bool]]] = []
+
+    def enqueue(self, text: str, user_id: int, known: Callable[[str], bool]) -> None:
+        self._queue.append((redact(text[:500]), user_id, known))
+
+    async def flush(self) -> int:
+        """Write the queued questions; how many were written."""
+        batch, self._queue = self._queue, []
+        for text, user_id, known in batch:
+            await self.log_unanswered(text, user_id, known)
+        return len(batch)
 
     async def _salt(self) -> str:
         cursor = await self._db.execute("SELECT value FROM meta WHERE key = 'salt'")

@@ -152,14 +152,16 @@ async def purge_log(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def flush_counts(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """JobQueue callback: write buffered counts; a storage problem never stops the bot."""
-    storage = deps(context).storage
-    if storage is None:
-        return
+    """JobQueue callback: write buffered counts and the curators' queue; a storage problem
+    never stops the bot."""
+    d = deps(context)
     try:
-        await storage.flush()
+        if d.storage is not None:
+            await d.storage.flush()
+        if d.curator is not None:
+            await d.curator.flush()
     except StorageError as exc:
-        log.warning("answer counts not saved yet: %s", exc)
+        log.warning("buffered data not saved yet: %s", exc)
 
 
 def allowed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[bool, bool]:

@@ -10,7 +10,6 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.safety import check as safety_check
-from bot.storage import StorageError
 from handlers.common import allowed, deps, send, send_reply
 from handlers.render import esc, safety_html
 
@@ -32,11 +31,9 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
     await send_reply(update, context, reply, quote=quote)
     user = update.effective_user
     if not reply.answers and reply.safety is None and reply.query and d.curator and user:
-        # For the curators: what nobody could answer, with personal data removed.
-        try:
-            await d.curator.log_unanswered(reply.query, user.id, d.service.known_word)
-        except StorageError as exc:
-            log.warning("unanswered question not logged: %s", exc)
+        # For the curators: what nobody could answer, with personal data removed (queued;
+        # the flush job writes it).
+        d.curator.enqueue(reply.query, user.id, d.service.known_word)
     if reply.personal_data and context.user_data is not None \
             and not context.user_data.get("privacy_reminded"):
         # Once per user (kept in memory only): a reminder, not a lecture.

@@ -653,11 +653,10 @@ def test_unanswered_questions_reach_the_curators_redacted(tmp_path: Path,
     async def body(h: Harness) -> None:
         await h.say("mijn leerling Piet wil een qwertyuiop")
         await h.replies(1)
-        for _ in range(50):
-            rows = await CuratorLog(h.storage).unanswered()
-            if rows:
-                break
-            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.1)
+        assert h.deps.curator is not None
+        await h.deps.curator.flush()  # what the flush job does every two seconds
+        rows = await CuratorLog(h.storage).unanswered()
         (text, count), = rows
         assert count == 1 and "Piet" not in text and "[naam]" in text
 
