@@ -586,20 +586,26 @@ class CuratorLog:
             try:
                 salt = await self._salt()
                 user_hash = hashlib.sha256(f"{salt}:user:{user_id}".encode()).hexdigest()
-                kept: list[str] = []
-                for token in redacted.split():
+                tokens = redacted.split()
+                hashes: dict[int, str] = {}  # token position -> word hash, unknown words only
+                for i, token in enumerate(tokens):
                     word = fold(token)
-                    if not word or token.startswith("[") or known(word) or word.isdigit():
-                        kept.append(token)
-                        continue
-                    word_hash = hashlib.sha256(f"{salt}:word:{word}".encode()).hexdigest()
-                    await self._db.execute(
+                    if word and not token.startswith("[") and not known(word) \
+                            and not word.isdigit():
+                        hashes[i] = hashlib.sha256(f"{salt}:word:{word}".encode()).hexdigest()
+                users: dict[str, int] = {}
+                if hashes:
+                    unique = sorted(set(hashes.values()))
+                    await self._db.executemany(
                         "INSERT OR IGNORE INTO word_users (word_hash, user_hash) VALUES (?, ?)",
-                        (word_hash, user_hash))
+                        [(h, user_hash) for h in unique])
+                    marks = ",".join("?" * len(unique))
                     cursor = await self._db.execute(
-                        "SELECT count(*) FROM word_users WHERE word_hash = ?", (word_hash,))
-                    row = await cursor.fetchone()
-                    kept.append(token if row and row[0] >= RELEASE_USERS else "[…]")
+                        "SELECT word_hash, count(*) FROM word_users WHERE word_hash IN "
+                        f"({marks}) GROUP BY word_hash", unique)
+                    users = {str(h): int(n) for h, n in await cursor.fetchall()}
+                kept = [token if i not in hashes or users.get(hashes[i], 0) >= RELEASE_USERS
+                        else "[…]" for i, token in enumerate(tokens)]
                 stored = " ".join(kept)
                 await self._db.execute(
                     "INSERT INTO curator_log (kind, text) VALUES ('unanswered', ?)", (stored,))
