@@ -323,25 +323,23 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
     service = _service(settings)
 
-    async def main() -> tuple[list[tuple[str, int]], list[Any]]:
+    async def main() -> tuple[list[tuple[str, int]], list[tuple[str, int, int]]]:
         async with await Storage.open(settings.db_path) as storage:
-            return (await CuratorLog(storage).unanswered(args.top),
-                    await storage.all_stats())
+            log = CuratorLog(storage)
+            return await log.unanswered(args.top), await log.feedback(args.top)
 
-    unanswered, stats = _run_storage(main())
+    unanswered, feedback = _run_storage(main())
     print(f"Unanswered questions (redacted, last {90} days), most frequent first:")
     for text, count in unanswered:
         print(f"  {count:4d}  {text}")
     if not unanswered:
         print("  (none)")
-    print("Answers with the most 👎 (👎 / 👍 / times given):")
-    worst = sorted((s for s in stats if s.thumbs_down), key=lambda s: (-s.thumbs_down,
-                                                                         s.entry_id))
-    for s in worst[:args.top]:
-        entry = service.kb.get(s.entry_id)
-        title = entry.title if entry else f"{s.entry_id} (no longer in the knowledge base)"
-        print(f"  {s.thumbs_down:4d} / {s.thumbs_up:4d} / {s.asked:5d}  {title}")
-    if not worst:
+    print("Answers with the most 👎 in the same period (👎 / 👍):")
+    for entry_id, down, up in feedback:
+        entry = service.kb.get(entry_id)
+        title = entry.title if entry else f"{entry_id} (no longer in the knowledge base)"
+        print(f"  {down:4d} / {up:4d}  {title}")
+    if not feedback:
         print("  (none)")
     return EXIT_OK
 

@@ -242,10 +242,22 @@ class Storage:
         await self.flush()
 
     async def record_feedback(self, entry_id: str, helpful: bool) -> None:
+        """A 👍 or 👎: counted per entry, and kept as a dated event for the curators' report
+        (deleted with the rest of the curators' log after 90 days). No user, no text."""
         column = "thumbs_up" if helpful else "thumbs_down"
-        await self._write(
-            f"INSERT INTO entry_stats (entry_id, {column}) VALUES (?, 1) ON CONFLICT(entry_id) "
-            f"DO UPDATE SET {column} = {column} + 1, updated = datetime('now')", (entry_id,))
+        async with self.write_lock:
+            try:
+                await self._db.execute(
+                    f"INSERT INTO entry_stats (entry_id, {column}) VALUES (?, 1) "
+                    f"ON CONFLICT(entry_id) DO UPDATE SET {column} = {column} + 1, "
+                    "updated = datetime('now')", (entry_id,))
+                await self._db.execute(
+                    "INSERT INTO curator_log (kind, text) VALUES (?, ?)",
+                    ("thumbs_up" if helpful else "thumbs_down", entry_id))
+                await self._db.commit()
+            except sqlite3.Error as exc:
+                await self._db.rollback()
+                raise StorageError(f"could not save to {self.path.name}: {exc}") from exc
 
     async def most_asked(self, limit: int = 10) -> list[str]:
         await self.flush()
@@ -638,6 +650,14 @@ class CuratorLog:
             "SELECT text, count(*) AS n FROM curator_log WHERE kind = 'unanswered' "
             "GROUP BY text ORDER BY n DESC, text LIMIT ?", (limit,))
         return [(str(t), int(n)) for t, n in await cursor.fetchall()]
+
+    async def feedback(self, limit: int = 20) -> list[tuple[str, int, int]]:
+        """(entry id, 👎, 👍) over the retention period, most 👎 first."""
+        cursor = await self._db.execute(
+            "SELECT text, sum(kind = 'thumbs_down') AS down, sum(kind = 'thumbs_up') AS up "
+            "FROM curator_log WHERE kind IN ('thumbs_up', 'thumbs_down') GROUP BY text "
+            "HAVING down > 0 ORDER BY down DESC, text LIMIT ?", (limit,))
+        return [(str(e), int(d), int(u)) for e, d, u in await cursor.fetchall()]
 
     async def forget_words_of(self, user_id: int) -> None:
         async with self._storage.write_lock:

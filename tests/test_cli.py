@@ -196,3 +196,24 @@ def test_a_backup_is_a_consistent_copy(tmp_path: Path) -> None:
     assert sqlite3.connect(copy).execute("SELECT count(*) FROM routes").fetchone()[0] == 1
     again = run("db", "backup", str(copy), env=env)
     assert again.returncode == 2 and b"exists already" in again.stderr
+
+
+def test_report_lists_unanswered_questions_and_thumbs_down(tmp_path: Path) -> None:
+    import asyncio
+
+    from bot.storage import CuratorLog, Storage
+
+    db = tmp_path / "db.sqlite3"
+
+    async def fill() -> None:
+        async with await Storage.open(db) as storage:
+            await storage.record_feedback("cjg", False)
+            await storage.record_feedback("cjg", False)
+            await storage.record_feedback("cjg", True)
+            await CuratorLog(storage).log_unanswered("wat doet de wijk", 1, lambda w: True)
+
+    asyncio.run(fill())
+    result = run("report", env={"WIJKWIJZER_DB": str(db)})
+    out = result.stdout.decode()
+    assert result.returncode == 0
+    assert "wat doet de wijk" in out and "2 /    1  Centrum voor Jeugd en Gezin" in out
