@@ -3,8 +3,8 @@
 Pattern rules for what has a shape (phone numbers, e-mail addresses, BSN, dates, postcodes,
 street addresses) and a rule for names where Dutch makes them likely: a capitalised word right
 after "mijn leerling", "mijn zoon", "een meisje genaamd" and the like. Names elsewhere in a
-sentence are hard to tell from ordinary words; the curators' log (a later part) handles that
-with a vocabulary keep-list.
+sentence are hard to tell from ordinary words; the curators' log (`CuratorLog` in
+bot/storage.py) handles those with a vocabulary keep-list.
 """
 
 from __future__ import annotations
