@@ -113,6 +113,23 @@ _PATTERNS: dict[Level, tuple[str, ...]] = {
         r"\b(op het dak|op de rand|op de brug|op het spoor)\b.{0,40}\b(springen|spring\w*|"
         r"dreigt)\b|\bdreigt te springen\b",
         r"\bemergency\b|\bin danger\b|\bright now\b.{0,40}\b(fight\w*|attack\w*|hit\w*)\b",
+        r"\b(niet (thuis)?gekomen|niet thuisgekomen|nergens (te )?vinden|is zoek|is weg van|"
+        r"spoorloos|weggelopen)\b.{0,60}\b(kind|jongen|meisje|kleuter|leerling|zoon|dochter|"
+        r"hem|haar|moeder|vader)?",
+        r"\b(kind|jongen|meisje|kleuter|leerling|peuter)\b.{0,60}\b(nergens (te )?vinden|"
+        r"niet thuisgekomen|is weg van|weggelopen|vermist|kwijt)\b",
+        r"\b(op|in)( elkaar| hem| haar)? (in )?(te )?slaan\b|\bop elkaar in\b|"
+        r"\b(vechtpartij|knokpartij|vechten|slaan elkaar)\b.{0,30}\b(nu|op dit moment|plein|"
+        r"schoolplein|hek|poort)\b",
+        r"\b(onbekende|vreemde|verwarde) (man|vrouw|persoon)\b.{0,60}\b(school|gang|plein|"
+        r"klas|kleuters|gebouw)\b|\bindringer\b|\bwil niet weggaan\b",
+        r"\b(shoot up|shooting|bomb|schietpartij|aanslag|schieten)\b|\bdreig\w* .{0,30}"
+        r"\b(schieten|school op te blazen|aanslag)\b",
+        r"\b(pillen|medicijnen|tabletten|strip)\b.{0,30}\b(geslikt|ingenomen|genomen|"
+        r"slikken)\b|\b(geslikt|ingenomen)\b.{0,20}\b(pillen|medicijnen|tabletten)\b",
+        r"\b(dronken|onder invloed)\b.{0,50}\b(meenemen|ophalen|schreeuwt|agressief)\b",
+        r"\bdreig\w*\b.{0,60}\b(iets aan te doen|aan te doen|te pakken|vermoorden|te slaan|"
+        r"kapot te maken)\b",
         r"\b(fight\w*|attack\w*)\b.{0,40}\bright now\b",
     ),
     "suicide": (
@@ -141,6 +158,11 @@ _PATTERNS: dict[Level, tuple[str, ...]] = {
         r"\b(praat|praten|schrijft|schrijven|heeft het|tekent) over (de )?dood\b",
         r"\bafscheidsbrief\b|\b(zich|zichzelf) (op te )?hangen\b",
         r"\bvan (een|de) (brug|flat) (te )?springen\b",
+        r"\b(gaat|ga|wil|dreigt te) springen\b|\bop (het|de) (dak|brug|spoor|rand)\b",
+        r"\b(pillen|medicijnen|tabletten)\b.{0,30}\b(geslikt|ingenomen)\b",
+        r"\bniemand (zou|zal)\b.{0,20}\bmissen\b|\bop(ge)?hangen\b",
+        r"\b(geeft|gaf|weggeven|weg te geven)\b.{0,25}\bspullen\b|\bspullen\b.{0,10}\bweg\b"
+        r".{0,40}\bniet meer nodig\b",
     ),
     "staff": (),  # proximity rule below
     "meldcode": (
@@ -184,6 +206,37 @@ _PATTERNS: dict[Level, tuple[str, ...]] = {
         r"\bforced marriage\b",
         r"\bonveilige (thuis)?situatie\b|\bthuis (is )?(niet )?onveilig\b",
         r"\bveilig thuis\b|\bmeldcode\b|\bnaaktfoto\w*\b|\bsextortion\b",
+        r"\b(afgetuigd|gesloopt|in elkaar geslagen|klappen|slaag|de riem|met de riem|"
+        r"blauw oog|blauwe ogen)\b",
+        rf"\b{_FAMILY}\b.{{0,30}}\b(drinkt|zuipt|onder invloed|dronken)\b",
+        r"\b(schreeuwen|ruzie)\b.{0,40}\b(gooien|slaan|smijten|politie|elke avond|geweld)\b",
+        rf"\b(bang|angstig)\b.{{0,30}}\b(stief)?{_FAMILY}\b|\bniet (meer )?naar huis\b",
+        r"\bopgeslote?n?\b|\bopgesloten\b|\bin (zijn|haar) kamer (op)?(ge)?sloten\b",
+        r"\b(zonder eten|geen eten|honger|ondervoed)\b.{0,40}\b(elke dag|steeds|altijd|"
+        r"echt|thuis|nooit)\b|\b(elke dag|steeds|altijd)\b.{0,30}\b(zonder eten|honger)\b",
+        r"\balleen thuis\b|\bniemand (thuis|is thuis)\b|\bthuis is nooit iemand\b|"
+        r"\bdagen weg\b|\bin (haar|zijn) eentje\b.{0,30}\b(broertjes|zusjes|zorgt)\b",
+        r"\b(geen|niet naar de) (dokter|huisarts|tandarts)\b|\bdoen er niks aan\b|"
+        r"\bniet (op)?gehaald\b|\bniet opgehaalt\b",
+        r"\b(plassertje|piemel|kruis|billen|borsten|ondergoed)\b|\bseksu?ele? (tekening\w*|"
+        r"tekenigen|gedrag)\b|\bsexuele tekenigen\b|\bsexy (foto|fotos)\b",
+        r"\b(man|vrouw|volwassene) van (1[89]|[2-9]\d)\b|\b(veel )?oudere (man|vriend|"
+        r"jongens|mannen|gasten)\b|\bvolwassene?\b.{0,30}\b(sexting|relatie|foto)\b",
+        r"\b(sexting|grooming|loverboy\w*|pooier\w*|uitbuiting|uitgebuit|mensenhandel|"
+        r"gedwongen|dwingen|forced|trafficking)\b",
+        r"\b(dure spullen|nieuwe iphone|veel geld)\b.{0,60}\b(vriend|man|mannen)\b|"
+        r"\b(mannen|man)\b.{0,30}\b(opgehaald|ophalen)\b",
+        r"\b(drugs|pakketjes)\b.{0,30}\b(rondbrengen|brengen|dealen|koerier)\b",
+        r"\buitgehuwelijkt\b|\b(arranged|forced) (a )?marriage\b|\bmoet trouwen\b|"
+        r"\b(familie|broer|vader)\b.{0,30}\b(iets aandoet|aandoen|vermoorden|eer)\b",
+        r"\bbesnij\w*\b|\bsomalie\b.{0,60}\bbang\b",
+        r"\bwerken\b.{0,30}\b(s nachts|nachts|tot laat)\b|\b(kinderarbeid|child labour)\b",
+        r"\b(in het buitenland|achtergelaten)\b.{0,80}\b(niet wilde|wil niet|tegen haar wil|"
+        r"gedwongen)\b",
+        r"\b(comes|came|goes) into (her|his) (room|bed)\b|\bnobody (at home )?looks after\b|"
+        r"\b(comes to school )?hungry every day\b|\b(into|in) (her|his) room at night\b",
+        rf"\b{_FAMILY}\b.{{0,20}}\b(raakt|aanraken|aangeraakt|betast)\b|\b(raakt|aanraken)\b"
+        r".{0,30}\b(plassertje|piemel|kruis|billen|borsten)\b",
     ),
 }
 
@@ -191,7 +244,8 @@ _STAFF_SUBJECT = re.compile(
     r"\b(leerkracht\w*|leraar|leraren|docent\w*|juf|meester|collega\w*|gymleraar|gymdocent|"
     r"concierge|stagiair\w*|mentor|directeur|onderwijsassistent\w*|invaller|medewerker\w*|"
     r"teacher|staff|vrijwilliger|overblijfmoeder|overblijfkracht|stagair\w*|stagiaire?|"
-    r"trainer|coach|bestuurder|ib er|iber|zorgcoordinator|logopedist|begeleider)\b"
+    r"trainer|coach|bestuurder|ib er|iber|zorgcoordinator|logopedist|begeleider|"
+    r"invalkracht\w*|overblijf\w*)\b"
 )
 _STAFF_SIGNAL = re.compile(
     r"\b(ongepast\w*|aanrak\w*|aangeraakt|raakt\b.{0,20}\baan|betast\w*|zit\b.{0,15}\baan|"
@@ -202,7 +256,10 @@ _STAFF_SIGNAL = re.compile(
     r"(gezeten|zitten)\b|afspreken met (haar|hem)|met (haar|hem) afspreken|"
     r"s avonds laat\b.{0,30}\b(berichtjes|appjes|berichten|appen)|(berichtjes|appjes)\b.{0,40}"
     r"\bafspreken|verliefd|hartjes|kusjes|schatje|liefdes\w*|(rare|vreemde|naakt\w*|ongepaste|"
-    r"stiekeme|intieme) (foto|fotos|foto s|filmpjes|beelden|berichten)|heart emojis)"
+    r"stiekeme|intieme) (foto|fotos|foto s|filmpjes|beelden|berichten)|heart emojis|"
+    r"(foto|fotos|foto s|filmpjes)\b.{0,40}\b(wc|toilet\w*|kleedkamer\w*|douche\w*)|"
+    r"kleedkamer\w*|opmerkingen over (hun|haar|zijn) lichaam|iets met (een|die|de) leerling\w*|"
+    r"messag\w*|snapchat|\bdm\b|in (zijn|haar) gezicht)"
 )
 _STAFF_WINDOW = 80  # characters between the person and the act
 

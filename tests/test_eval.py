@@ -1,7 +1,7 @@
 """Answer quality, measured on questions written the way staff type them.
 
 heldout.yaml was written before any tuning and is never copied into the knowledge base;
-dev.yaml, dev2.yaml, dev3.yaml and dev4.yaml (written independently, later) are what the
+dev.yaml and dev2-dev5.yaml (written independently, later) are what the
 knowledge base and the matcher are tuned against; sample.yaml is the shared sample.
 """
 
@@ -34,6 +34,8 @@ DEV_FLOORS = {
                   "facts": 100.0},
     "dev4.yaml": {"top1": 97.0, "top3": 99.0, "oos_rejected": 85.0, "safety": 100.0,
                   "facts": 96.0},
+    # 90 indirect safety phrasings and 30 hard negatives (questions that sound alarming).
+    "dev5.yaml": {"top1": 73.0, "top3": 86.0, "safety": 100.0},
 }
 
 
@@ -51,7 +53,7 @@ def test_the_heldout_set_is_large_enough() -> None:
 
 def test_every_safety_case_in_every_set_gets_its_notice(service: Service) -> None:
     for name in ("heldout.yaml", "dev.yaml", "dev2.yaml", "dev3.yaml", "dev4.yaml",
-                 "sample.yaml"):
+                 "dev5.yaml", "sample.yaml"):
         cases = [c for c in load_cases(EVAL_DIR / name) if c.kind == "safety"]
         result = evaluate(cases, service.ask)
         assert result.summary()["safety"] == 100.0, result.failures

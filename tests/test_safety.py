@@ -137,3 +137,17 @@ def test_passive_and_colloquial_hitting_is_recognised(text: str) -> None:
 def test_medical_and_traffic_emergencies_point_to_112(text: str) -> None:
     notice = safety.check(text)
     assert notice is not None and notice.level == "acute"
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("kleuter is weg van het schoolplein we kunnen hem nergens vinden", "acute"),
+    ("leerling heeft net in de wc een hele strip pillen geslikt", "acute"),
+    ("word thuis afgetuigd volgens zijn vriendjes", "meldcode"),
+    ("jongetje van 7 is vaak tot s avonds laat alleen thuis", "meldcode"),
+    ("meisje zegt dat ze deze zomer word uitgehuwelijkt", "meldcode"),
+    ("jongen geeft al zn spullen weg en zegt dat hij ze toch niet meer nodig heeft", "suicide"),
+    ("invalkracht heeft een leerling in zijn gezicht geslagen", "staff"),
+])
+def test_indirect_signals_are_recognised(text: str, level: str) -> None:
+    notice = safety.check(text)
+    assert notice is not None and level in notice.levels
