@@ -344,6 +344,47 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_praatplaat(args: argparse.Namespace, settings: Settings) -> int:
+    """The praatplaat as PNG or SVG (by the suffix of -o); its text version on stdout."""
+    from bot.areas import load_areas
+    from bot.storage import RouteStore, Storage  # aiosqlite: loaded only for this command
+
+    service = _service(settings)
+    areas = load_areas(kb=service.kb)
+    output = Path(args.output)
+    if output.suffix.lower() not in (".png", ".svg"):
+        raise CliError("-o needs a file name ending in .png or .svg", EXIT_USAGE)
+    wijk = areas.get(args.wijk) if args.wijk else None
+    if args.wijk and wijk is None:
+        raise CliError(f"unknown wijk '{args.wijk}' (see the area list)", EXIT_USAGE)
+    statuses: dict[str, Any] = {}
+    changed = service.kb.last_reviewed.strftime("%d-%m-%Y")
+    if wijk is not None and settings.db_path.exists():
+        async def main() -> list[Any]:
+            async with await Storage.open(settings.db_path) as storage:
+                return [r for r in await RouteStore(storage).all_routes()
+                        if r.wijk_id == wijk.id]
+
+        routes = _run_storage(main())
+        for route in routes:  # a partner with a local route is there now
+            entry = service.kb.get(route.entry_id)
+            if entry is not None and entry.kind == "partner":
+                statuses[entry.id] = "now"
+        if routes:
+            latest = max(r.checked[:10] for r in routes)
+            changed = f"{latest[8:10]}-{latest[5:7]}-{latest[:4]}"
+    from bot import praatplaat  # matplotlib: loaded only for this command
+
+    items = praatplaat.items_for(service.kb, statuses)
+    title = f"Praatplaat {wijk.name}" if wijk else "Praatplaat: alle partners"
+    try:
+        praatplaat.render(items, title, changed, output)
+    except OSError as exc:
+        raise CliError(f"cannot write {output}: {exc.strerror}") from exc
+    print(praatplaat.text_version(items, title, changed))
+    return EXIT_OK
+
+
 def cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
     """A consistent copy while the bot runs (SQLite's online backup), checked before done."""
     import sqlite3
@@ -454,6 +495,11 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="for curators: unanswered questions, most 👎")
     report.add_argument("--top", type=int, default=20, help="at most N rows per list")
     report.set_defaults(func=cmd_report)
+
+    plate = sub.add_parser("praatplaat", help="draw the wijk's praatplaat (PNG or SVG)")
+    plate.add_argument("--wijk", help="wijk id (default: all partners, none marked)")
+    plate.add_argument("-o", "--output", required=True, help="FILE.png or FILE.svg")
+    plate.set_defaults(func=cmd_praatplaat)
 
     db = sub.add_parser("db", help="the SQLite file")
     db_sub = db.add_subparsers(dest="db_command", required=True)
