@@ -357,8 +357,7 @@ def cmd_praatplaat(args: argparse.Namespace, settings: Settings) -> int:
     wijk = areas.get(args.wijk) if args.wijk else None
     if args.wijk and wijk is None:
         raise CliError(f"unknown wijk '{args.wijk}' (see the area list)", EXIT_USAGE)
-    statuses: dict[str, Any] = {}
-    changed = service.kb.last_reviewed.strftime("%d-%m-%Y")
+    routes: list[Any] = []
     if wijk is not None and settings.db_path.exists():
         async def main() -> list[Any]:
             async with await Storage.open(settings.db_path) as storage:
@@ -366,16 +365,11 @@ def cmd_praatplaat(args: argparse.Namespace, settings: Settings) -> int:
                         if r.wijk_id == wijk.id]
 
         routes = _run_storage(main())
-        for route in routes:  # a partner with a local route is there now
-            entry = service.kb.get(route.entry_id)
-            if entry is not None and entry.kind == "partner":
-                statuses[entry.id] = "now"
-        if routes:
-            latest = max(r.checked[:10] for r in routes)
-            changed = f"{latest[8:10]}-{latest[5:7]}-{latest[:4]}"
     from bot import praatplaat  # matplotlib: loaded only for this command
+    from bot.routes import last_change, plate_statuses
 
-    items = praatplaat.items_for(service.kb, statuses)
+    changed = last_change(routes, service.kb)
+    items = praatplaat.items_for(service.kb, plate_statuses(routes, service.kb))
     title = f"Praatplaat {wijk.name}" if wijk else "Praatplaat: alle partners"
     try:
         praatplaat.render(items, title, changed, output)

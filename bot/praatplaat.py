@@ -12,11 +12,13 @@ Imported only by the commands that draw: the answering path never loads matplotl
 
 from __future__ import annotations
 
+import io
 import textwrap
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 import matplotlib
 
@@ -51,15 +53,16 @@ class Item:
     status: Status
 
 
-def items_for(kb: KnowledgeBase, statuses: dict[str, Status]) -> list[Item]:
+def items_for(kb: KnowledgeBase, statuses: Mapping[str, str]) -> list[Item]:
     """Every partner of the knowledge base with its status in the wijk ("none" if unmarked)."""
     out = []
     for entry in kb:
         if entry.kind != "partner" or entry.domain is None:
             continue
         age = next((a for a in AGES if a in entry.ages), "po")
-        out.append(Item(entry.id, entry.title, entry.domain, age,
-                        statuses.get(entry.id, "none")))
+        found = statuses.get(entry.id, "none")
+        status: Status = "now" if found == "now" else "wanted" if found == "wanted" else "none"
+        out.append(Item(entry.id, entry.title, entry.domain, age, status))
     return sorted(out, key=lambda i: (i.domain, AGES.index(i.age), i.label.casefold()))
 
 
@@ -90,8 +93,17 @@ def text_version(items: list[Item], title: str, changed: str) -> str:
     return "\n".join(lines)
 
 
-def render(items: list[Item], title: str, changed: str, path: Path) -> list[Box]:
-    """Draw the picture to `path` (.png or .svg); returns the label boxes in pixels."""
+def render_png(items: list[Item], title: str, changed: str) -> bytes:
+    """The picture as PNG bytes (for the bot)."""
+    buffer = io.BytesIO()
+    render(items, title, changed, buffer, "png")
+    return buffer.getvalue()
+
+
+def render(items: list[Item], title: str, changed: str, path: Path | BinaryIO,
+           fmt: str | None = None) -> list[Box]:
+    """Draw the picture to `path` (.png or .svg, or `fmt` for a file object); returns the
+    label boxes in pixels."""
     fig = plt.figure(figsize=(SIZE, SIZE), dpi=DPI)
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     ax.set_xlim(0, SIZE)
@@ -161,7 +173,7 @@ def render(items: list[Item], title: str, changed: str, path: Path) -> list[Box]
         if patch is not None:
             extent = patch.get_window_extent(renderer)
             boxes.append((extent.x0, extent.y0, extent.x1, extent.y1))
-    fmt = path.suffix.lower().lstrip(".")
+    fmt = fmt or (path.suffix.lower().lstrip(".") if isinstance(path, Path) else "png")
     if fmt not in ("png", "svg"):
         plt.close(fig)
         raise ValueError(f"unknown picture format '.{fmt}': use .png or .svg")

@@ -145,3 +145,19 @@ def plan_import(items: Any, existing: dict[int, Route], kb: KnowledgeBase,
         else:
             changes.append((route_id, draft))
     return ImportPlan(tuple(adds), tuple(changes), unchanged, tuple(problems))
+
+
+def plate_statuses(routes: list[Route], kb: KnowledgeBase) -> dict[str, str]:
+    """For the praatplaat: a partner with a local route in the wijk is there now."""
+    statuses: dict[str, str] = {}
+    for route in routes:
+        entry = kb.get(route.entry_id)
+        if entry is not None and entry.kind == "partner":
+            statuses[entry.id] = "now"
+    return statuses
+
+
+def last_change(routes: list[Route], kb: KnowledgeBase) -> str:
+    """The date of the newest data behind a picture (dd-mm-yyyy), never today's date."""
+    latest = max((r.checked[:10] for r in routes), default=kb.last_reviewed.isoformat())
+    return f"{latest[8:10]}-{latest[5:7]}-{latest[:4]}"

@@ -179,6 +179,8 @@ SCHOOL_CLEARED = "Er is geen school gekozen."
 MY_DATA_SCHOOL = "• Je gekozen school: {school}"
 MY_DATA_ROLE = "• {role} van {wijk}"
 
+PLATE_NO_WIJK = "Alle partners, niets gemarkeerd. Kies je wijk om te zien wat er is."
+
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Welkom en voorbeeldvragen"),
     ("partners", "Partners per domein en leeftijd"),
@@ -187,6 +189,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("tip", "Een willekeurige tip"),
     ("zoek", "Zoek een antwoord"),
     ("wijk", "Kies je wijk voor lokale contactroutes"),
+    ("praatplaat", "Je wijk als plaatje"),
     ("help", "Zo werkt Wijkwijzer"),
     ("privacy", "Wat Wijkwijzer bewaart"),
     ("mijngegevens", "Wat er over jou is opgeslagen"),

@@ -26,6 +26,7 @@ from handlers import (
     info,
     inline,
     mydata,
+    plate,
     questions,
     route_edit,
     wijk,
@@ -38,7 +39,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         ("over", info.on_over), ("partners", browse.on_partners),
         ("situaties", browse.on_situations), ("tips", browse.on_tips),
         ("tip", browse.on_random_tip), ("zoek", questions.on_search),
-        ("wijk", wijk.on_wijk), ("mijngegevens", mydata.on_my_data),
+        ("wijk", wijk.on_wijk), ("praatplaat", plate.on_praatplaat),
+        ("mijngegevens", mydata.on_my_data),
         ("vergeetmij", mydata.on_forget_me), ("uitnodigen", editors.on_invite),
         ("code", editors.on_code), ("redacteuren", editors.on_editors),
     ]

@@ -359,6 +359,22 @@ class FakeTelegram:
     async def _api_sendChatAction(self, params: dict[str, Any]) -> Any:  # noqa: N802
         return True
 
+    async def _api_sendPhoto(self, params: dict[str, Any]) -> Any:  # noqa: N802
+        photo = params.get("photo")
+        if not isinstance(photo, bytes) or not photo.startswith(b"\x89PNG"):
+            raise ApiError(400, "Bad Request: photo must be an uploaded image")
+        caption = params.get("caption")
+        if caption:
+            visible = parse_html(caption) if params.get("parse_mode") == "HTML" else caption
+            if tg_len(visible) > 1024:
+                raise ApiError(400, "Bad Request: message caption is too long")
+        check_markup(params.get("reply_markup"))
+        result = self._message_result(params["chat_id"], "", params.get("reply_markup"))
+        del result["text"]
+        result["photo"] = [{"file_id": "photo", "file_unique_id": "p", "width": 1200,
+                            "height": 1200}]
+        return result
+
 
 class _ControlHandler(tornado.web.RequestHandler):
     """For a benchmark that runs the fake in another process: push updates, read what was sent
@@ -418,11 +434,24 @@ class _ApiHandler(tornado.web.RequestHandler):
 
     def _params(self) -> dict[str, Any]:
         content_type = self.request.headers.get("Content-Type", "")
+        if "multipart/form-data" in content_type:  # uploads (sendPhoto)
+            params: dict[str, Any] = {}
+            for key, values in self.request.body_arguments.items():
+                value = values[0].decode("utf-8")
+                params[key] = json.loads(value) if key in JSON_FIELDS else (
+                    int(value) if key in INT_FIELDS and re.fullmatch(r"-?\d+", value) else value)
+            for key, files in self.request.files.items():
+                params[key] = files[0]["body"]
+            # PTB names the upload part "attach://..." in the field: resolve it.
+            for key, value in list(params.items()):
+                if isinstance(value, str) and value.startswith("attach://"):
+                    params[key] = params.get(value.removeprefix("attach://"))
+            return params
         raw = self.request.body.decode("utf-8")
         if "json" in content_type:
             loaded = json.loads(raw) if raw else {}
             return dict(loaded)
-        params: dict[str, Any] = {}
+        params = {}
         for key, value in parse_qsl(raw, keep_blank_values=True):
             if key in JSON_FIELDS:
                 params[key] = json.loads(value)

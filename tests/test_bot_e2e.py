@@ -717,3 +717,28 @@ def test_inline_cards_carry_the_local_route_and_schools_can_be_chosen(
         assert "Bieb Noord · 020 123 4567" in card
 
     run(tmp_path, service, body)
+
+
+def test_the_praatplaat_is_sent_as_a_photo_with_its_text_version(tmp_path: Path,
+                                                                 service: Service) -> None:
+    from bot.routes import RouteDraft
+    from bot.storage import RouteStore
+
+    async def body(h: Harness) -> None:
+        await h.say("/praatplaat")
+        await h.fake.wait_for(lambda: bool(h.fake.of("sendPhoto")))
+        first = h.fake.of("sendPhoto")[0].params
+        assert first["photo"].startswith(b"\x89PNG") and "alle partners" in first["caption"]
+        assert buttons(first)  # "kies je wijk"
+        texts_sent = await h.replies(1)
+        assert "Kind en ouders staan in het midden" in texts_sent[0]
+        await RouteStore(h.storage).add(RouteDraft("voorbeeld-noord", "wijkteam", "Team Noord",
+                                                   phone="020 123 4567"), "test")
+        await h.say("/start wijk_voorbeeld-noord")
+        await h.replies(2)
+        await h.say("/praatplaat")
+        await h.fake.wait_for(lambda: len(h.fake.of("sendPhoto")) >= 2)
+        sent = await h.replies(3)
+        assert "Wijkteam of buurtteam (is er nu)" in sent[-1]
+
+    run(tmp_path, service, body)
