@@ -147,17 +147,23 @@ def plan_import(items: Any, existing: dict[int, Route], kb: KnowledgeBase,
     return ImportPlan(tuple(adds), tuple(changes), unchanged, tuple(problems))
 
 
-def plate_statuses(routes: list[Route], kb: KnowledgeBase) -> dict[str, str]:
-    """For the praatplaat: a partner with a local route in the wijk is there now."""
+def plate_statuses(routes: list[Route], kb: KnowledgeBase,
+                   marks: dict[str, tuple[str, str]] | None = None) -> dict[str, str]:
+    """For the praatplaat: a partner with a local route in the wijk is there now; an editor's
+    mark (now or wanted) says so explicitly."""
     statuses: dict[str, str] = {}
     for route in routes:
         entry = kb.get(route.entry_id)
         if entry is not None and entry.kind == "partner":
             statuses[entry.id] = "now"
+    for entry_id, (status, _) in (marks or {}).items():
+        statuses[entry_id] = status
     return statuses
 
 
-def last_change(routes: list[Route], kb: KnowledgeBase) -> str:
+def last_change(routes: list[Route], kb: KnowledgeBase,
+                marks: dict[str, tuple[str, str]] | None = None) -> str:
     """The date of the newest data behind a picture (dd-mm-yyyy), never today's date."""
-    latest = max((r.checked[:10] for r in routes), default=kb.last_reviewed.isoformat())
+    dates = [r.checked[:10] for r in routes] + [at[:10] for _, at in (marks or {}).values()]
+    latest = max(dates, default=kb.last_reviewed.isoformat())
     return f"{latest[8:10]}-{latest[5:7]}-{latest[:4]}"

@@ -28,7 +28,7 @@ from bot.routes import Route, RouteDraft
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 RETENTION_DAYS = 90  # the curators' log and the word counts behind it
 RELEASE_USERS = 3  # a word not in the vocabulary is kept once this many users typed it
 
@@ -115,6 +115,17 @@ MIGRATIONS: tuple[Sequence[str], ...] = (
                user_hash TEXT NOT NULL,
                seen      TEXT NOT NULL DEFAULT (datetime('now')),
                PRIMARY KEY (word_hash, user_hash)
+           )""",
+    ),
+    (
+        # Version 5: editors mark partners of their wijk as there now or wanted (praatplaat).
+        """CREATE TABLE plate_marks (
+               wijk_id  TEXT NOT NULL,
+               entry_id TEXT NOT NULL,
+               status   TEXT NOT NULL CHECK (status IN ('now', 'wanted')),
+               by_actor TEXT NOT NULL,
+               at       TEXT NOT NULL DEFAULT (datetime('now')),
+               PRIMARY KEY (wijk_id, entry_id)
            )""",
     ),
 )
@@ -448,6 +459,7 @@ class RouteStore:
             ("UPDATE invites SET used_by = 0 WHERE used_by = ?", (user_id,)),  # stays used
             ("UPDATE routes SET added_by = ? WHERE added_by = ?", (alias, actor)),
             ("UPDATE audit SET actor = ? WHERE actor = ?", (alias, actor)),
+            ("UPDATE plate_marks SET by_actor = ? WHERE by_actor = ?", (alias, actor)),
         ])
 
     async def stale_routes(self, days: int = 183) -> list[Route]:
@@ -470,6 +482,28 @@ class RouteStore:
             "SELECT user_id FROM members WHERE wijk_id = ? AND role = 'editor' ORDER BY user_id",
             (wijk_id,))
         return [int(r[0]) for r in await cursor.fetchall()]
+
+    async def marks(self, wijk_id: str) -> dict[str, tuple[str, str]]:
+        """entry id -> (status, when) of the praatplaat marks of a wijk."""
+        cursor = await self._db.execute(
+            "SELECT entry_id, status, at FROM plate_marks WHERE wijk_id = ?", (wijk_id,))
+        return {str(e): (str(s), str(a)) for e, s, a in await cursor.fetchall()}
+
+    async def set_mark(self, wijk_id: str, entry_id: str, status: str | None,
+                       actor: str) -> None:
+        """Mark a partner as there now or wanted; None removes the mark. Audited."""
+        change: tuple[str, tuple[object, ...]]
+        if status is None:
+            change = ("DELETE FROM plate_marks WHERE wijk_id = ? AND entry_id = ?",
+                      (wijk_id, entry_id))
+        else:
+            change = ("INSERT INTO plate_marks (wijk_id, entry_id, status, by_actor) VALUES "
+                      "(?, ?, ?, ?) ON CONFLICT(wijk_id, entry_id) DO UPDATE SET "
+                      "status = excluded.status, by_actor = excluded.by_actor, "
+                      "at = datetime('now')", (wijk_id, entry_id, status, actor))
+        await self._in_transaction([change, (
+            "INSERT INTO audit (actor, action, after) VALUES (?, 'mark', ?)",
+            (actor, json.dumps({"wijk": wijk_id, "entry": entry_id, "status": status})))])
 
     # --- editors, members and invitations (schema 3) -------------------------------------
 

@@ -180,6 +180,10 @@ MY_DATA_SCHOOL = "• Je gekozen school: {school}"
 MY_DATA_ROLE = "• {role} van {wijk}"
 
 PLATE_NO_WIJK = "Alle partners, niets gemarkeerd. Kies je wijk om te zien wat er is."
+MARK_INTRO = (
+    "<b>Praatplaat markeren</b>\nDruk op een partner om te wisselen: 🟦 is er nu, 🟧 gewenst, "
+    "⬜ niet gemarkeerd. /praatplaat laat het resultaat zien."
+)
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Welkom en voorbeeldvragen"),

@@ -15,6 +15,7 @@ from handlers.browse import kind_view, partners_view
 from handlers.common import deps, local_block, send, send_answer
 from handlers.editors import revoke
 from handlers.mydata import forget
+from handlers.plate import mark
 from handlers.render import esc
 from handlers.route_edit import confirm, undo
 from handlers.wijk import choose_school, choose_wijk, school_keyboard
@@ -46,6 +47,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 schools = school_keyboard(context, wijk_id) if wijk_id else None
                 text = esc(confirmation) + ("\n\n" + esc(texts.SCHOOL_CHOOSE) if schools else "")
                 await send(context, chat.id, text, schools)
+        case cb.PlateMark():
+            outcome = await mark(update, context, action)
+            await query.answer(outcome or None, show_alert=bool(outcome))
         case cb.ChooseSchool():
             await query.answer()
             if chat is not None:

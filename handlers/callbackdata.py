@@ -79,8 +79,16 @@ class ChooseSchool:
     index: int  # position in the wijk's school list; -1 for "no school"
 
 
+@dataclass(frozen=True, slots=True)
+class PlateMark:
+    """Cycle a partner's mark on the praatplaat ("" only turns the page)."""
+
+    entry_id: str
+    page: int
+
+
 Action = (OpenEntry | Feedback | BrowsePartners | BrowseKind | RandomTip | ChooseWijk | ForgetMe
-          | Revoke | RouteStep | ChooseSchool)
+          | Revoke | RouteStep | ChooseSchool | PlateMark)
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"{PREFIX}:a:({_ID})"), "open"),
@@ -92,6 +100,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"{PREFIX}:w:((?:{_ID})?)"), "wijk"),
     (re.compile(rf"{PREFIX}:x:([yn])"), "forget"),
     (re.compile(rf"{PREFIX}:s:({_ID}):(-1|\d{{1,3}})"), "school"),
+    (re.compile(rf"{PREFIX}:m:((?:{_ID})?):(\d{{1,2}})"), "mark"),
     (re.compile(rf"{PREFIX}:v:(\d{{1,15}}):({_ID})"), "revoke"),
     (re.compile(rf"{PREFIX}:r:({'|'.join(ROUTE_STEPS)}):((?:{_ID}|\d{{1,12}})?)"), "route"),
 )
@@ -119,6 +128,8 @@ def encode(action: Action) -> str:
             data = f"{PREFIX}:r:{step}:{value}"
         case ChooseSchool(wijk_id, index):
             data = f"{PREFIX}:s:{wijk_id}:{index}"
+        case PlateMark(entry_id, page):
+            data = f"{PREFIX}:m:{entry_id}:{page}"
     if len(data.encode()) > MAX_BYTES or decode(data) != action:
         raise ValueError(f"cannot encode {action!r} as callback data")
     return data
@@ -151,5 +162,7 @@ def decode(data: str | None) -> Action | None:
             return RouteStep(groups[0], groups[1])
         if name == "school":
             return ChooseSchool(groups[0], int(groups[1]))
+        if name == "mark":
+            return PlateMark(groups[0], int(groups[1]))
         return RandomTip()
     return None

@@ -742,3 +742,32 @@ def test_the_praatplaat_is_sent_as_a_photo_with_its_text_version(tmp_path: Path,
         assert "Wijkteam of buurtteam (is er nu)" in sent[-1]
 
     run(tmp_path, service, body)
+
+
+def test_editors_mark_partners_and_the_picture_follows(tmp_path: Path,
+                                                       service: Service) -> None:
+    from bot.storage import RouteStore
+
+    async def body(h: Harness) -> None:
+        h.deps.admins = frozenset({ADMIN})
+        await h.say("/markeren", chat_id=STRANGER)
+        (refused,) = await h.replies(1, chat_id=STRANGER)
+        assert refused == texts.NOT_ALLOWED
+        await _invite_and_join(h, "voorbeeld-noord", "", EDITOR)
+        await h.say("/markeren", chat_id=EDITOR)
+        sent = await h.replies(2, chat_id=EDITOR)
+        assert "Praatplaat markeren" in sent[-1]
+        for _ in range(2):  # none -> now -> wanted
+            await h.fake.push(h.fake.callback(EDITOR, cb.encode(cb.PlateMark("bibliotheek", 0))))
+        await h.fake.wait_for(lambda: len(h.fake.of("editMessageText")) >= 2)
+        assert (await RouteStore(h.storage).marks("voorbeeld-noord"))["bibliotheek"][0] == "wanted"
+        await h.fake.push(h.fake.callback(STRANGER, cb.encode(cb.PlateMark("cjg", 0))))
+        await h.fake.wait_for(lambda: any(c.params.get("text") == texts.NOT_ALLOWED
+                                          for c in h.fake.of("answerCallbackQuery")))
+        assert "cjg" not in await RouteStore(h.storage).marks("voorbeeld-noord")
+        await h.say("/praatplaat", chat_id=EDITOR)
+        await h.fake.wait_for(lambda: bool(h.fake.of("sendPhoto")))
+        sent = await h.replies(3, chat_id=EDITOR)
+        assert "Bibliotheek (gewenst)" in sent[-1]
+
+    run(tmp_path, service, body)
