@@ -344,38 +344,71 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _wijk_data(settings: Settings, service: Service,
+               wijk_id: str | None) -> tuple[Any, list[Any], dict[str, tuple[str, str]]]:
+    """The wijk (or None), its routes and its praatplaat marks, for the picture and the kaart."""
+    from bot.areas import load_areas
+    from bot.storage import RouteStore, Storage  # aiosqlite: loaded only for these commands
+
+    areas = load_areas(kb=service.kb)
+    wijk = areas.get(wijk_id) if wijk_id else None
+    if wijk_id and wijk is None:
+        raise CliError(f"unknown wijk '{wijk_id}' (see the area list)", EXIT_USAGE)
+    if wijk is None or not settings.db_path.exists():
+        return wijk, [], {}
+
+    async def main() -> tuple[list[Any], dict[str, tuple[str, str]]]:
+        async with await Storage.open(settings.db_path) as storage:
+            store = RouteStore(storage)
+            return ([r for r in await store.all_routes() if r.wijk_id == wijk.id],
+                    await store.marks(wijk.id))
+
+    routes, marks = _run_storage(main())
+    return wijk, routes, marks
+
+
 def cmd_praatplaat(args: argparse.Namespace, settings: Settings) -> int:
     """The praatplaat as PNG or SVG (by the suffix of -o); its text version on stdout."""
-    from bot.areas import load_areas
-    from bot.storage import RouteStore, Storage  # aiosqlite: loaded only for this command
-
-    service = _service(settings)
-    areas = load_areas(kb=service.kb)
     output = Path(args.output)
     if output.suffix.lower() not in (".png", ".svg"):
         raise CliError("-o needs a file name ending in .png or .svg", EXIT_USAGE)
-    wijk = areas.get(args.wijk) if args.wijk else None
-    if args.wijk and wijk is None:
-        raise CliError(f"unknown wijk '{args.wijk}' (see the area list)", EXIT_USAGE)
-    routes: list[Any] = []
-    if wijk is not None and settings.db_path.exists():
-        async def main() -> list[Any]:
-            async with await Storage.open(settings.db_path) as storage:
-                return [r for r in await RouteStore(storage).all_routes()
-                        if r.wijk_id == wijk.id]
-
-        routes = _run_storage(main())
+    service = _service(settings)
+    wijk, routes, marks = _wijk_data(settings, service, args.wijk)
     from bot import praatplaat  # matplotlib: loaded only for this command
     from bot.routes import last_change, plate_statuses
 
-    changed = last_change(routes, service.kb)
-    items = praatplaat.items_for(service.kb, plate_statuses(routes, service.kb))
+    changed = last_change(routes, service.kb, marks)
+    items = praatplaat.items_for(service.kb, plate_statuses(routes, service.kb, marks))
     title = f"Praatplaat {wijk.name}" if wijk else "Praatplaat: alle partners"
     try:
         praatplaat.render(items, title, changed, output)
     except OSError as exc:
         raise CliError(f"cannot write {output}: {exc.strerror}") from exc
     print(praatplaat.text_version(items, title, changed))
+    return EXIT_OK
+
+
+def cmd_kaart(args: argparse.Namespace, settings: Settings) -> int:
+    """The sociale kaart as PDF or Markdown (by the suffix of -o)."""
+    output = Path(args.output)
+    if output.suffix.lower() not in (".pdf", ".md"):
+        raise CliError("-o needs a file name ending in .pdf or .md", EXIT_USAGE)
+    service = _service(settings)
+    wijk, routes, marks = _wijk_data(settings, service, args.wijk)
+    from bot import kaart
+    from bot.routes import last_change
+
+    changed = last_change(routes, service.kb, marks)
+    title = f"Sociale kaart {wijk.name}" if wijk else "Sociale kaart: alle partners"
+    try:
+        if output.suffix.lower() == ".md":
+            output.write_text(kaart.markdown(service.kb, routes, title, changed),
+                              encoding="utf-8")
+        else:
+            output.write_bytes(kaart.pdf(service.kb, routes, title, changed))
+    except OSError as exc:
+        raise CliError(f"cannot write {output}: {exc.strerror}") from exc
+    print(f"{title} written to {output}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -494,6 +527,11 @@ def _parser() -> argparse.ArgumentParser:
     plate.add_argument("--wijk", help="wijk id (default: all partners, none marked)")
     plate.add_argument("-o", "--output", required=True, help="FILE.png or FILE.svg")
     plate.set_defaults(func=cmd_praatplaat)
+
+    card = sub.add_parser("kaart", help="the sociale kaart (PDF or Markdown)")
+    card.add_argument("--wijk", help="wijk id (default: all partners, no local routes)")
+    card.add_argument("-o", "--output", required=True, help="FILE.pdf or FILE.md")
+    card.set_defaults(func=cmd_kaart)
 
     db = sub.add_parser("db", help="the SQLite file")
     db_sub = db.add_subparsers(dest="db_command", required=True)

@@ -194,6 +194,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("zoek", "Zoek een antwoord"),
     ("wijk", "Kies je wijk voor lokale contactroutes"),
     ("praatplaat", "Je wijk als plaatje"),
+    ("kaart", "De sociale kaart als PDF"),
     ("help", "Zo werkt Wijkwijzer"),
     ("privacy", "Wat Wijkwijzer bewaart"),
     ("mijngegevens", "Wat er over jou is opgeslagen"),

@@ -40,7 +40,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         ("situaties", browse.on_situations), ("tips", browse.on_tips),
         ("tip", browse.on_random_tip), ("zoek", questions.on_search),
         ("wijk", wijk.on_wijk), ("praatplaat", plate.on_praatplaat),
-        ("markeren", plate.on_mark),
+        ("markeren", plate.on_mark), ("kaart", plate.on_kaart),
         ("mijngegevens", mydata.on_my_data),
         ("vergeetmij", mydata.on_forget_me), ("uitnodigen", editors.on_invite),
         ("code", editors.on_code), ("redacteuren", editors.on_editors),

@@ -135,3 +135,31 @@ async def mark(update: Update, context: ContextTypes.DEFAULT_TYPE, action: cb.Pl
         await query.edit_message_text(texts.MARK_INTRO, reply_markup=await _mark_keyboard(
             context, wijk_id, action.page))
     return ""
+
+
+async def on_kaart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/kaart: the sociale kaart of the user's wijk as a printable PDF."""
+    chat, user = update.effective_chat, update.effective_user
+    d = deps(context)
+    if chat is None or user is None:
+        return
+    from bot import kaart  # fpdf2: loaded on first use only
+
+    wijk = None
+    routes = []
+    marks: dict[str, tuple[str, str]] = {}
+    try:
+        if d.routes is not None and d.areas is not None:
+            wijk_id = await d.routes.wijk_of(user.id)
+            wijk = d.areas.get(wijk_id) if wijk_id else None
+            if wijk is not None:
+                routes = [r for r in await d.routes.all_routes() if r.wijk_id == wijk.id]
+                marks = await d.routes.marks(wijk.id)
+    except StorageError as exc:
+        log.warning("kaart data not readable: %s", exc)
+    title = f"Sociale kaart {wijk.name}" if wijk else "Sociale kaart: alle partners"
+    changed = last_change(routes, d.service.kb, marks)
+    async with _DRAWING:
+        document = await asyncio.to_thread(kaart.pdf, d.service.kb, routes, title, changed)
+    await context.bot.send_document(chat.id, document, filename="sociale-kaart.pdf",
+                                    caption=esc(title))

@@ -359,6 +359,15 @@ class FakeTelegram:
     async def _api_sendChatAction(self, params: dict[str, Any]) -> Any:  # noqa: N802
         return True
 
+    async def _api_sendDocument(self, params: dict[str, Any]) -> Any:  # noqa: N802
+        document = params.get("document")
+        if not isinstance(document, bytes) or not document:
+            raise ApiError(400, "Bad Request: document must be an uploaded file")
+        result = self._message_result(params["chat_id"], "", None)
+        del result["text"]
+        result["document"] = {"file_id": "doc", "file_unique_id": "d"}
+        return result
+
     async def _api_sendPhoto(self, params: dict[str, Any]) -> Any:  # noqa: N802
         photo = params.get("photo")
         if not isinstance(photo, bytes) or not photo.startswith(b"\x89PNG"):

@@ -771,3 +771,13 @@ def test_editors_mark_partners_and_the_picture_follows(tmp_path: Path,
         assert "Bibliotheek (gewenst)" in sent[-1]
 
     run(tmp_path, service, body)
+
+
+def test_the_sociale_kaart_is_sent_as_a_pdf(tmp_path: Path, service: Service) -> None:
+    async def body(h: Harness) -> None:
+        await h.say("/kaart")
+        await h.fake.wait_for(lambda: bool(h.fake.of("sendDocument")))
+        params = h.fake.of("sendDocument")[0].params
+        assert params["document"].startswith(b"%PDF")
+
+    run(tmp_path, service, body)

@@ -67,3 +67,29 @@ def test_the_command_writes_png_or_svg_by_suffix(tmp_path: Path) -> None:
     assert bad.returncode == 2 and b".png or .svg" in bad.stderr
     unknown = run("praatplaat", "--wijk", "maan", "-o", str(tmp_path / "p.png"))
     assert unknown.returncode == 2
+
+
+def test_the_sociale_kaart_pdf_embeds_its_font_and_is_reproducible(kb: KnowledgeBase) -> None:
+    from bot import kaart
+
+    first = kaart.pdf(kb, [], "Sociale kaart – wijk ë’→", "22-11-2026")
+    assert first.startswith(b"%PDF") and b"DejaVu" in first
+    assert first == kaart.pdf(kb, [], "Sociale kaart – wijk ë’→", "22-11-2026")
+
+
+def test_the_sociale_kaart_markdown_groups_by_domain_and_age(kb: KnowledgeBase) -> None:
+    from bot import kaart
+    from bot.routes import Route
+
+    route = Route("voorbeeld-noord", "wijkteam", "Team Noord", phone="020 123 4567",
+                  checked="2026-05-01 10:00:00")
+    text = kaart.markdown(kb, [route], "Sociale kaart", "22-11-2026")
+    assert "## Wijk" in text and "### 0-4 jaar" in text
+    assert "*In de wijk:* Team Noord · 020 123 4567 (gecontroleerd 2026-05-01)" in text
+
+
+def test_the_kaart_command_writes_pdf_or_markdown(tmp_path: Path) -> None:
+    assert run("kaart", "-o", str(tmp_path / "k.pdf")).returncode == 0
+    assert (tmp_path / "k.pdf").read_bytes().startswith(b"%PDF")
+    assert run("kaart", "-o", str(tmp_path / "k.md")).returncode == 0
+    assert run("kaart", "-o", str(tmp_path / "k.doc")).returncode == 2
