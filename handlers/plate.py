@@ -39,7 +39,8 @@ async def on_praatplaat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             cache = context.user_data if context.user_data is not None else {}
             if WIJK_CACHE not in cache:
                 cache[WIJK_CACHE] = await d.routes.wijk_of(user.id)
-            wijk = d.areas.get(cache[WIJK_CACHE]) if cache[WIJK_CACHE] else None
+            asked = (context.args or [""])[0]  # "/praatplaat <wijk-id>" shows another wijk
+            wijk = d.areas.get(asked or cache[WIJK_CACHE] or "")
             if wijk is not None:
                 routes = [r for r in await d.routes.all_routes() if r.wijk_id == wijk.id]
                 marks = await d.routes.marks(wijk.id)
@@ -150,8 +151,8 @@ async def on_kaart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     marks: dict[str, tuple[str, str]] = {}
     try:
         if d.routes is not None and d.areas is not None:
-            wijk_id = await d.routes.wijk_of(user.id)
-            wijk = d.areas.get(wijk_id) if wijk_id else None
+            asked = (context.args or [""])[0]  # "/kaart <wijk-id>" shows another wijk
+            wijk = d.areas.get(asked or await d.routes.wijk_of(user.id) or "")
             if wijk is not None:
                 routes = [r for r in await d.routes.all_routes() if r.wijk_id == wijk.id]
                 marks = await d.routes.marks(wijk.id)

@@ -781,3 +781,12 @@ def test_the_sociale_kaart_is_sent_as_a_pdf(tmp_path: Path, service: Service) ->
         assert params["document"].startswith(b"%PDF")
 
     run(tmp_path, service, body)
+
+
+def test_the_praatplaat_of_a_given_wijk(tmp_path: Path, service: Service) -> None:
+    async def body(h: Harness) -> None:
+        await h.say("/praatplaat voorbeeld-zuid")
+        await h.fake.wait_for(lambda: bool(h.fake.of("sendPhoto")))
+        assert "Voorbeeldwijk Zuid" in h.fake.of("sendPhoto")[0].params["caption"]
+
+    run(tmp_path, service, body)
