@@ -10,7 +10,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.routes import last_change, plate_statuses
+from bot.areas import Wijk
+from bot.routes import Route, last_change, plate_statuses
 from bot.storage import StorageError
 from handlers import callbackdata as cb
 from handlers.common import WIJK_CACHE, deps, send
@@ -24,28 +25,35 @@ _CACHE_KEY = "praatplaat-cache"
 CAPTION_LIMIT = 1024
 
 
-async def on_praatplaat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    chat, user = update.effective_chat, update.effective_user
+async def _wijk_data(update: Update, context: ContextTypes.DEFAULT_TYPE
+                     ) -> tuple[Wijk | None, list[Route], dict[str, tuple[str, str]]]:
+    """The wijk asked for ("/praatplaat <wijk-id>") or the user's own, its routes and marks."""
     d = deps(context)
-    if chat is None or user is None:
+    user = update.effective_user
+    if d.routes is None or d.areas is None or user is None:
+        return None, [], {}
+    try:
+        cache = context.user_data if context.user_data is not None else {}
+        if WIJK_CACHE not in cache:
+            cache[WIJK_CACHE] = await d.routes.wijk_of(user.id)
+        wijk = d.areas.get((context.args or [""])[0] or cache[WIJK_CACHE] or "")
+        if wijk is None:
+            return None, [], {}
+        routes = [r for r in await d.routes.all_routes() if r.wijk_id == wijk.id]
+        return wijk, routes, await d.routes.marks(wijk.id)
+    except StorageError as exc:
+        log.warning("wijk data not readable: %s", exc)
+        return None, [], {}
+
+
+async def on_praatplaat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat = update.effective_chat
+    d = deps(context)
+    if chat is None:
         return
     from bot import praatplaat  # matplotlib: loaded on first use only
 
-    wijk = None
-    routes = []
-    marks: dict[str, tuple[str, str]] = {}
-    try:
-        if d.routes is not None and d.areas is not None:
-            cache = context.user_data if context.user_data is not None else {}
-            if WIJK_CACHE not in cache:
-                cache[WIJK_CACHE] = await d.routes.wijk_of(user.id)
-            asked = (context.args or [""])[0]  # "/praatplaat <wijk-id>" shows another wijk
-            wijk = d.areas.get(asked or cache[WIJK_CACHE] or "")
-            if wijk is not None:
-                routes = [r for r in await d.routes.all_routes() if r.wijk_id == wijk.id]
-                marks = await d.routes.marks(wijk.id)
-    except StorageError as exc:
-        log.warning("praatplaat data not readable: %s", exc)
+    wijk, routes, marks = await _wijk_data(update, context)
     items = praatplaat.items_for(d.service.kb, plate_statuses(routes, d.service.kb, marks))
     title = f"Praatplaat {wijk.name}" if wijk else "Praatplaat: alle partners"
     changed = last_change(routes, d.service.kb, marks)
@@ -140,24 +148,13 @@ async def mark(update: Update, context: ContextTypes.DEFAULT_TYPE, action: cb.Pl
 
 async def on_kaart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/kaart: the sociale kaart of the user's wijk as a printable PDF."""
-    chat, user = update.effective_chat, update.effective_user
+    chat = update.effective_chat
     d = deps(context)
-    if chat is None or user is None:
+    if chat is None:
         return
     from bot import kaart  # fpdf2: loaded on first use only
 
-    wijk = None
-    routes = []
-    marks: dict[str, tuple[str, str]] = {}
-    try:
-        if d.routes is not None and d.areas is not None:
-            asked = (context.args or [""])[0]  # "/kaart <wijk-id>" shows another wijk
-            wijk = d.areas.get(asked or await d.routes.wijk_of(user.id) or "")
-            if wijk is not None:
-                routes = [r for r in await d.routes.all_routes() if r.wijk_id == wijk.id]
-                marks = await d.routes.marks(wijk.id)
-    except StorageError as exc:
-        log.warning("kaart data not readable: %s", exc)
+    wijk, routes, marks = await _wijk_data(update, context)
     title = f"Sociale kaart {wijk.name}" if wijk else "Sociale kaart: alle partners"
     changed = last_change(routes, d.service.kb, marks)
     async with _DRAWING:
