@@ -360,8 +360,7 @@ def _wijk_data(settings: Settings, service: Service,
     async def main() -> tuple[list[Any], dict[str, tuple[str, str]]]:
         async with await Storage.open(settings.db_path) as storage:
             store = RouteStore(storage)
-            return ([r for r in await store.all_routes() if r.wijk_id == wijk.id],
-                    await store.marks(wijk.id))
+            return await store.all_routes(wijk.id), await store.marks(wijk.id)
 
     routes, marks = _run_storage(main())
     return wijk, routes, marks

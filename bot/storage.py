@@ -15,7 +15,8 @@ import logging
 import secrets
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -217,14 +218,21 @@ class Storage:
                         exc: BaseException | None, tb: TracebackType | None) -> None:
         await self.close()
 
-    async def _write(self, sql: str, params: tuple[object, ...]) -> None:
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One short write transaction: the lock keeps other coroutines' statements out, the
+        block's statements are committed together, and any failure rolls them all back (an
+        SQLite error as StorageError)."""
         async with self.write_lock:
             try:
-                await self._db.execute(sql, params)
+                yield self._db
                 await self._db.commit()
             except sqlite3.Error as exc:
                 await self._db.rollback()
                 raise StorageError(f"could not save to {self.path.name}: {exc}") from exc
+            except BaseException:
+                await self._db.rollback()
+                raise
 
     def count_answer(self, entry_id: str) -> None:
         """Count that an entry was given as an answer (no text, no user); see `flush`."""
@@ -235,17 +243,15 @@ class Storage:
         if not self._pending:
             return
         batch, self._pending = self._pending, Counter()
-        async with self.write_lock:
-            try:
-                await self._db.executemany(
+        try:
+            async with self.transaction() as db:
+                await db.executemany(
                     "INSERT INTO entry_stats (entry_id, asked) VALUES (?, ?) "
                     "ON CONFLICT(entry_id) DO UPDATE SET asked = asked + excluded.asked, "
                     "updated = datetime('now')", sorted(batch.items()))
-                await self._db.commit()
-            except sqlite3.Error as exc:
-                await self._db.rollback()
-                self._pending.update(batch)  # try again with the next flush
-                raise StorageError(f"could not save to {self.path.name}: {exc}") from exc
+        except StorageError:
+            self._pending.update(batch)  # try again with the next flush
+            raise
 
     async def record_answer(self, entry_id: str) -> None:
         """Count an answer and write it now (for callers that do not flush)."""
@@ -256,19 +262,13 @@ class Storage:
         """A 👍 or 👎: counted per entry, and kept as a dated event for the curators' report
         (deleted with the rest of the curators' log after 90 days). No user, no text."""
         column = "thumbs_up" if helpful else "thumbs_down"
-        async with self.write_lock:
-            try:
-                await self._db.execute(
-                    f"INSERT INTO entry_stats (entry_id, {column}) VALUES (?, 1) "
-                    f"ON CONFLICT(entry_id) DO UPDATE SET {column} = {column} + 1, "
-                    "updated = datetime('now')", (entry_id,))
-                await self._db.execute(
-                    "INSERT INTO curator_log (kind, text) VALUES (?, ?)",
-                    ("thumbs_up" if helpful else "thumbs_down", entry_id))
-                await self._db.commit()
-            except sqlite3.Error as exc:
-                await self._db.rollback()
-                raise StorageError(f"could not save to {self.path.name}: {exc}") from exc
+        async with self.transaction() as db:
+            await db.execute(
+                f"INSERT INTO entry_stats (entry_id, {column}) VALUES (?, 1) "
+                f"ON CONFLICT(entry_id) DO UPDATE SET {column} = {column} + 1, "
+                "updated = datetime('now')", (entry_id,))
+            await db.execute("INSERT INTO curator_log (kind, text) VALUES (?, ?)",
+                             ("thumbs_up" if helpful else "thumbs_down", entry_id))
 
     async def most_asked(self, limit: int = 10) -> list[str]:
         await self.flush()
@@ -317,16 +317,10 @@ class RouteStore:
                               ) -> list[int | None]:
         """Run statements in one short transaction; the last row ids, in order."""
         ids: list[int | None] = []
-        async with self._storage.write_lock:
-            try:
-                for sql, params in statements:
-                    cursor = await self._db.execute(sql, params)
-                    ids.append(cursor.lastrowid)
-                await self._db.commit()
-            except sqlite3.Error as exc:
-                await self._db.rollback()
-                raise StorageError(f"could not save to {self._storage.path.name}: {exc}"
-                                   ) from exc
+        async with self._storage.transaction() as db:
+            for sql, params in statements:
+                cursor = await db.execute(sql, params)
+                ids.append(cursor.lastrowid)
         return ids
 
     async def set_wijk(self, user_id: int, wijk_id: str | None) -> None:
@@ -372,10 +366,11 @@ class RouteStore:
         order = {eid: i for i, eid in enumerate(entry_ids)}
         return sorted(found, key=lambda r: (order[r.entry_id], r.id))
 
-    async def all_routes(self) -> list[Route]:
+    async def all_routes(self, wijk_id: str | None = None) -> list[Route]:
+        """Every route, or those of one wijk."""
         cursor = await self._db.execute(
-            f"SELECT {_ROUTE_COLUMNS} FROM routes WHERE deleted IS NULL ORDER BY wijk_id, "
-            "entry_id, id")
+            f"SELECT {_ROUTE_COLUMNS} FROM routes WHERE deleted IS NULL AND "
+            "(? IS NULL OR wijk_id = ?) ORDER BY wijk_id, entry_id, id", (wijk_id, wijk_id))
         return [_route(r) for r in await cursor.fetchall()]
 
     async def get(self, route_id: int) -> Route | None:
@@ -539,34 +534,25 @@ class RouteStore:
     async def redeem(self, code: str, user_id: int) -> tuple[str, str] | None:
         """(wijk id, role) for a valid, unused, unexpired code, which is then used up."""
         digest = _code_hash(code)
-        async with self._storage.write_lock:
-            return await self._redeem_locked(digest, user_id)
-
-    async def _redeem_locked(self, digest: str, user_id: int) -> tuple[str, str] | None:
-        try:
-            await self._db.execute("BEGIN IMMEDIATE")
-            cursor = await self._db.execute(
+        async with self._storage.transaction() as db:
+            await db.execute("BEGIN IMMEDIATE")
+            cursor = await db.execute(
                 "SELECT wijk_id, role, created_by FROM invites WHERE code_hash = ? AND "
                 "used_by IS NULL AND expires > datetime('now')", (digest,))
             row = await cursor.fetchone()
             if row is None:
-                await self._db.rollback()
                 return None
             wijk_id, role, creator = str(row[0]), str(row[1]), str(row[2])
-            await self._db.execute(
+            await db.execute(
                 "UPDATE invites SET used_by = ?, used = datetime('now') WHERE code_hash = ?",
                 (user_id, digest))
-            await self._db.execute(
+            await db.execute(
                 "INSERT INTO members (user_id, wijk_id, role, added_by) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(user_id, wijk_id) DO UPDATE SET role = CASE WHEN role = 'editor' "
                 "THEN 'editor' ELSE excluded.role END", (user_id, wijk_id, role, creator))
-            await self._db.execute(
+            await db.execute(
                 "INSERT INTO audit (actor, action, after) VALUES (?, 'join', ?)",
                 (f"user:{user_id}", json.dumps({"wijk": wijk_id, "role": role})))
-            await self._db.commit()
-        except sqlite3.Error as exc:
-            await self._db.rollback()
-            raise StorageError(f"could not save to {self._storage.path.name}: {exc}") from exc
         return wijk_id, role
 
     async def revoke(self, user_id: int, wijk_id: str, actor: str) -> bool:
@@ -628,55 +614,41 @@ class CuratorLog:
         pattern rules first, then every word the knowledge base does not know is replaced
         until at least three different users have typed it. Returns what was stored."""
         redacted = redact(text[:500])
-        async with self._storage.write_lock:
-            try:
-                salt = await self._salt()
-                user_hash = hashlib.sha256(f"{salt}:user:{user_id}".encode()).hexdigest()
-                tokens = redacted.split()
-                hashes: dict[int, str] = {}  # token position -> word hash, unknown words only
-                for i, token in enumerate(tokens):
-                    word = fold(token)
-                    if word and not token.startswith("[") and not known(word) \
-                            and not word.isdigit():
-                        hashes[i] = hashlib.sha256(f"{salt}:word:{word}".encode()).hexdigest()
-                users: dict[str, int] = {}
-                if hashes:
-                    unique = sorted(set(hashes.values()))
-                    await self._db.executemany(
-                        "INSERT OR IGNORE INTO word_users (word_hash, user_hash) VALUES (?, ?)",
-                        [(h, user_hash) for h in unique])
-                    marks = ",".join("?" * len(unique))
-                    cursor = await self._db.execute(
-                        "SELECT word_hash, count(*) FROM word_users WHERE word_hash IN "
-                        f"({marks}) GROUP BY word_hash", unique)
-                    users = {str(h): int(n) for h, n in await cursor.fetchall()}
-                kept = [token if i not in hashes or users.get(hashes[i], 0) >= RELEASE_USERS
-                        else "[…]" for i, token in enumerate(tokens)]
-                stored = " ".join(kept)
-                await self._db.execute(
-                    "INSERT INTO curator_log (kind, text) VALUES ('unanswered', ?)", (stored,))
-                await self._db.commit()
-            except sqlite3.Error as exc:
-                await self._db.rollback()
-                raise StorageError(f"could not save to {self._storage.path.name}: {exc}"
-                                   ) from exc
+        async with self._storage.transaction() as db:
+            salt = await self._salt()
+            user_hash = hashlib.sha256(f"{salt}:user:{user_id}".encode()).hexdigest()
+            tokens = redacted.split()
+            hashes: dict[int, str] = {}  # token position -> word hash, unknown words only
+            for i, token in enumerate(tokens):
+                word = fold(token)
+                if word and not token.startswith("[") and not known(word) \
+                        and not word.isdigit():
+                    hashes[i] = hashlib.sha256(f"{salt}:word:{word}".encode()).hexdigest()
+            users: dict[str, int] = {}
+            if hashes:
+                unique = sorted(set(hashes.values()))
+                await db.executemany(
+                    "INSERT OR IGNORE INTO word_users (word_hash, user_hash) VALUES (?, ?)",
+                    [(h, user_hash) for h in unique])
+                marks = ",".join("?" * len(unique))
+                cursor = await db.execute(
+                    "SELECT word_hash, count(*) FROM word_users WHERE word_hash IN "
+                    f"({marks}) GROUP BY word_hash", unique)
+                users = {str(h): int(n) for h, n in await cursor.fetchall()}
+            stored = " ".join(token if i not in hashes or users.get(hashes[i], 0) >= RELEASE_USERS
+                              else "[…]" for i, token in enumerate(tokens))
+            await db.execute(
+                "INSERT INTO curator_log (kind, text) VALUES ('unanswered', ?)", (stored,))
         return stored
 
     async def purge_old(self, days: int = RETENTION_DAYS) -> int:
         """Delete log rows and word counts older than `days`; the number of log rows deleted."""
         cutoff = f"-{int(days)} days"
-        async with self._storage.write_lock:
-            try:
-                cursor = await self._db.execute(
-                    "DELETE FROM curator_log WHERE at < datetime('now', ?)", (cutoff,))
-                deleted = cursor.rowcount
-                await self._db.execute(
-                    "DELETE FROM word_users WHERE seen < datetime('now', ?)", (cutoff,))
-                await self._db.commit()
-            except sqlite3.Error as exc:
-                await self._db.rollback()
-                raise StorageError(f"could not save to {self._storage.path.name}: {exc}"
-                                   ) from exc
+        async with self._storage.transaction() as db:
+            cursor = await db.execute(
+                "DELETE FROM curator_log WHERE at < datetime('now', ?)", (cutoff,))
+            deleted = cursor.rowcount
+            await db.execute("DELETE FROM word_users WHERE seen < datetime('now', ?)", (cutoff,))
         return max(deleted, 0)
 
     async def unanswered(self, limit: int = 20) -> list[tuple[str, int]]:
@@ -694,8 +666,7 @@ class CuratorLog:
         return [(str(e), int(d), int(u)) for e, d, u in await cursor.fetchall()]
 
     async def forget_words_of(self, user_id: int) -> None:
-        async with self._storage.write_lock:
+        async with self._storage.transaction() as db:
             salt = await self._salt()
             user_hash = hashlib.sha256(f"{salt}:user:{user_id}".encode()).hexdigest()
-            await self._db.execute("DELETE FROM word_users WHERE user_hash = ?", (user_hash,))
-            await self._db.commit()
+            await db.execute("DELETE FROM word_users WHERE user_hash = ?", (user_hash,))

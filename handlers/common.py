@@ -73,6 +73,21 @@ async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str,
     return None
 
 
+async def user_wijk_id(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The user's chosen wijk. The choice lives in the database; user_data mirrors it so that
+    most answers need no database round trip (set by /wijk and /code, cleared by /vergeetmij).
+    """
+    d = deps(context)
+    user = update.effective_user
+    if d.routes is None or user is None:
+        return None
+    cache = context.user_data if context.user_data is not None else {}
+    if WIJK_CACHE not in cache:
+        cache[WIJK_CACHE] = await d.routes.wijk_of(user.id)
+    found = cache[WIJK_CACHE]
+    return str(found) if found else None
+
+
 async def local_block(update: Update, context: ContextTypes.DEFAULT_TYPE,
                       answer: Answer) -> str | None:
     """The user's wijk's contact routes for this answer's entry and partners, as HTML."""
@@ -81,12 +96,7 @@ async def local_block(update: Update, context: ContextTypes.DEFAULT_TYPE,
     if d.routes is None or d.areas is None or user is None:
         return None
     try:
-        # The choice lives in the database; user_data mirrors it so that most answers need no
-        # database round trip (set by /wijk and /code, cleared by /vergeetmij).
-        cache = context.user_data if context.user_data is not None else {}
-        if WIJK_CACHE not in cache:
-            cache[WIJK_CACHE] = await d.routes.wijk_of(user.id)
-        wijk_id = cache[WIJK_CACHE]
+        wijk_id = await user_wijk_id(update, context)
         wijk = d.areas.get(wijk_id) if wijk_id else None
         if wijk is None:
             return None

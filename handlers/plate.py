@@ -14,7 +14,7 @@ from bot.areas import Wijk
 from bot.routes import Route, last_change, plate_statuses
 from bot.storage import StorageError
 from handlers import callbackdata as cb
-from handlers.common import WIJK_CACHE, deps, send
+from handlers.common import deps, send, user_wijk_id
 from handlers.render import esc, pack
 from handlers.wijk import wijk_keyboard
 
@@ -29,18 +29,14 @@ async def _wijk_data(update: Update, context: ContextTypes.DEFAULT_TYPE
                      ) -> tuple[Wijk | None, list[Route], dict[str, tuple[str, str]]]:
     """The wijk asked for ("/praatplaat <wijk-id>") or the user's own, its routes and marks."""
     d = deps(context)
-    user = update.effective_user
-    if d.routes is None or d.areas is None or user is None:
+    if d.routes is None or d.areas is None:
         return None, [], {}
     try:
-        cache = context.user_data if context.user_data is not None else {}
-        if WIJK_CACHE not in cache:
-            cache[WIJK_CACHE] = await d.routes.wijk_of(user.id)
-        wijk = d.areas.get((context.args or [""])[0] or cache[WIJK_CACHE] or "")
+        asked = (context.args or [""])[0]
+        wijk = d.areas.get(asked or await user_wijk_id(update, context) or "")
         if wijk is None:
             return None, [], {}
-        routes = [r for r in await d.routes.all_routes() if r.wijk_id == wijk.id]
-        return wijk, routes, await d.routes.marks(wijk.id)
+        return wijk, await d.routes.all_routes(wijk.id), await d.routes.marks(wijk.id)
     except StorageError as exc:
         log.warning("wijk data not readable: %s", exc)
         return None, [], {}
@@ -83,7 +79,7 @@ async def _editor_wijk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> st
     user = update.effective_user
     if user is None or d.routes is None:
         return None
-    wijk_id = await d.routes.wijk_of(user.id)
+    wijk_id = await user_wijk_id(update, context)
     if wijk_id is None:
         return None
     if user.id in d.admins or await d.routes.role_in(user.id, wijk_id) == "editor":

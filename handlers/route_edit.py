@@ -118,9 +118,8 @@ async def on_wijk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return ENTRY_QUERY
     d = deps(context)
     assert d.routes is not None
-    routes = await d.routes.all_routes()
     rows = [[_button(f"{r.entry_id}: {r.organisation}", "route", str(r.id))]
-            for r in routes if r.wijk_id == choice.value]
+            for r in await d.routes.all_routes(choice.value)]
     if not rows:
         await _reply(update, context, "Deze wijk heeft nog geen routes.")
         return await _end(context)
