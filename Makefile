@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench eval check clean
+.PHONY: run test lint typecheck pytest bench eval check train clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ pytest: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/wijkwijzer kb check
+
+train: $(STAMP)
+	$(BIN)/wijkwijzer train
 
 eval: $(STAMP)
 	$(BIN)/wijkwijzer eval tests/eval/heldout.yaml

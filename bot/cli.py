@@ -174,6 +174,14 @@ def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
             print(f"ERROR {problem}")
         print(f"{len(exc.problems)} problem(s) in {directory}", file=sys.stderr)
         return EXIT_ERROR
+    from bot.training import model_problems
+
+    problems = model_problems(kb, directory.resolve() == shipped_knowledge_dir().resolve())
+    for problem in problems:
+        print(f"ERROR {problem}")
+    if problems:
+        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+        return EXIT_ERROR
     warnings = [f"{w} (not reviewed for a year)" for w in stale_warnings(kb)]
     warnings += lint_warnings(kb)
     for warning in warnings:
@@ -226,6 +234,17 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     except EvalFileError as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
     service = _service(settings)
+    if args.blind:
+        from bot.corpus import load_corpus, near_duplicates
+
+        corpus = load_corpus(service.kb.directory)
+        repeats = near_duplicates([c.q for c in cases], corpus)
+        for case, repeat in zip(cases, repeats, strict=True):
+            if repeat is not None:
+                print(f"DROP {case.q!r} (near the corpus: {repeat!r})")
+        cases = [c for c, r in zip(cases, repeats, strict=True) if r is None]
+        print(f"{sum(r is not None for r in repeats)} case(s) dropped as near-duplicates "
+              "of the corpus", file=sys.stderr)
     started = time.perf_counter()
     result = evaluate(cases, service.ask)
     elapsed = time.perf_counter() - started
@@ -233,6 +252,29 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(f"FAIL {failure}")
     print(f"{len(cases)} cases in {elapsed:.2f} s", file=sys.stderr)
     print(json.dumps(result.summary()))
+    return EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    directory = Path(args.dir) if args.dir else _knowledge_dir(settings)
+    try:
+        import sklearn  # noqa: F401  (only training needs it)
+    except ImportError as exc:
+        raise CliError("training needs scikit-learn: pip install 'wijkwijzer[train]'") from exc
+    from bot import training
+
+    try:
+        kb = load_knowledge(directory)
+        started = time.perf_counter()
+        trained = training.train(kb, log=lambda line: print(line, file=sys.stderr))
+    except KnowledgeError as exc:
+        raise CliError(f"cannot train: {exc.problems[0]}"
+                       + (f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1
+                          else "")) from exc
+    paths = training.write(trained, directory)
+    print(json.dumps(trained.report, sort_keys=True, indent=1))
+    print(f"wrote {', '.join(str(p) for p in paths)} in {time.perf_counter() - started:.0f} s",
+          file=sys.stderr)
     return EXIT_OK
 
 
@@ -506,7 +548,13 @@ def _parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("eval", help="score an evaluation file")
     ev.add_argument("file")
+    ev.add_argument("--blind", action="store_true",
+                    help="drop cases that nearly repeat a corpus message (ratio >= 85)")
     ev.set_defaults(func=cmd_eval)
+
+    train = sub.add_parser("train", help="build the learned models from the corpus")
+    train.add_argument("dir", nargs="?", help="knowledge directory (default: the configured one)")
+    train.set_defaults(func=cmd_train)
 
     routes = sub.add_parser("routes", help="export or import local contact routes (YAML)")
     routes_sub = routes.add_subparsers(dest="routes_command", required=True)

@@ -12,14 +12,15 @@ import yaml
 
 from bot.service import Reply
 
-KINDS = ("in", "oos", "safety", "fact")
+KINDS = ("in", "oos", "safety", "fact", "calm")
 
 
 class EvalFileError(Exception):
     """The evaluation file cannot be read or is not in the expected format."""
 
 
-def _norm(text: str) -> str:
+def normalise_expect(text: str) -> str:
+    """Lowercase without accents: how `expect` strings meet titles and partner names."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
@@ -36,7 +37,8 @@ class Case:
 class Result:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     passed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        ("top1", "top3", "oos", "safety", "fact"), 0))
+        ("top1", "top3", "oos", "safety", "fact", "calm", "calm_top1"), 0))
+    calm_expected: int = 0  # calm cases with an `expect`, scored like `in` as well
     failures: list[str] = field(default_factory=list)
 
     def _pct(self, key: str, kind: str) -> float:
@@ -47,9 +49,12 @@ class Result:
         return {
             "top1": self._pct("top1", "in"), "top3": self._pct("top3", "in"),
             "oos_rejected": self._pct("oos", "oos"), "safety": self._pct("safety", "safety"),
-            "facts": self._pct("fact", "fact"), "n_in": self.counts["in"],
-            "n_oos": self.counts["oos"], "n_safety": self.counts["safety"],
-            "n_fact": self.counts["fact"],
+            "facts": self._pct("fact", "fact"), "calm": self._pct("calm", "calm"),
+            "n_in": self.counts["in"], "n_oos": self.counts["oos"],
+            "n_safety": self.counts["safety"], "n_fact": self.counts["fact"],
+            "n_calm": self.counts["calm"],
+            "calm_top1": (round(100.0 * self.passed["calm_top1"] / self.calm_expected, 1)
+                          if self.calm_expected else 100.0),
         }
 
 
@@ -76,11 +81,11 @@ def load_cases(path: Path) -> list[Case]:
 
 def _names(reply: Reply, i: int) -> str:
     answer = reply.answers[i]
-    return _norm(" | ".join((answer.title, *answer.partners)))
+    return normalise_expect(" | ".join((answer.title, *answer.partners)))
 
 
 def _hit(reply: Reply, i: int, expect: tuple[str, ...]) -> bool:
-    return i < len(reply.answers) and any(_norm(e) in _names(reply, i) for e in expect)
+    return i < len(reply.answers) and any(normalise_expect(e) in _names(reply, i) for e in expect)
 
 
 def score_case(case: Case, reply: Reply, result: Result) -> None:
@@ -101,17 +106,30 @@ def score_case(case: Case, reply: Reply, result: Result) -> None:
         else:
             result.passed["oos"] += 1
     elif case.kind == "safety":
-        notice = _norm(reply.safety.text) if reply.safety else ""
-        if notice and any(_norm(e) in notice for e in case.expect):
+        notice = normalise_expect(reply.safety.text) if reply.safety else ""
+        if notice and any(normalise_expect(e) in notice for e in case.expect):
             result.passed["safety"] += 1
         else:
             result.failures.append(f"{label}: safety notice with {list(case.expect)} missing")
+    elif case.kind == "calm":
+        if reply.safety is None:
+            result.passed["calm"] += 1
+        else:
+            result.failures.append(f"{label}: should carry no safety notice, got "
+                                   f"{reply.safety.level} ({reply.safety.tier})")
+        if case.expect:
+            result.calm_expected += 1
+            if _hit(reply, 0, case.expect):
+                result.passed["calm_top1"] += 1
+            else:
+                result.failures.append(f"{label}: expected {list(case.expect)}, got {got!r}")
     else:
         parts = [reply.answers[0].title, reply.answers[0].text] if reply.answers else []
         if reply.safety:
             parts.append(reply.safety.text)
-        haystack = _norm("\n".join(parts))
-        missing = [list(g) for g in case.must if not any(_norm(a) in haystack for a in g)]
+        haystack = normalise_expect("\n".join(parts))
+        missing = [list(g) for g in case.must
+                   if not any(normalise_expect(a) in haystack for a in g)]
         if missing:
             result.failures.append(f"{label}: answer {got!r} lacks {missing}")
         else:

@@ -20,6 +20,10 @@ Kind = Literal["partner", "situation", "tip", "example", "fact"]
 Domain = Literal["centrum", "school_kinderopvang", "wijk", "gemeente", "regio"]
 Age = Literal["0-4", "po", "vo"]
 Audience = Literal["leerkracht", "ib", "schoolleider", "wijkteam"]
+# Whether the questions an entry answers are themselves safety signals, for the safety model:
+# a level when they are ("vermoeden van kindermishandeling"), `mixed` when they may or may not
+# be ("wat doet de aandachtsfunctionaris"), absent when they are not.
+Signal = Literal["acute", "suicide", "staff", "meldcode", "mixed"]
 
 KINDS: tuple[str, ...] = ("partner", "situation", "tip", "example", "fact")
 DOMAINS: tuple[str, ...] = ("centrum", "school_kinderopvang", "wijk", "gemeente", "regio")
@@ -143,6 +147,7 @@ class EntryModel(_Strict):
     keywords: list[NonEmpty] = []
     related: list[NonEmpty] = []
     local: bool = False
+    signal: Signal | None = None
     sources: Annotated[list[SourceRef], Field(min_length=1)]
     reviewed: dt.date
 
@@ -220,6 +225,7 @@ class Entry:
     keywords: tuple[str, ...]
     related: tuple[str, ...]
     local: bool
+    signal: str | None
     citations: tuple[Citation, ...]
     reviewed: dt.date
     file: str
@@ -399,6 +405,7 @@ def _entry(model: EntryModel, sources: dict[str, Source], file: str) -> Entry:
         steps=tuple(model.steps), prepare=tuple(model.prepare), agree=tuple(model.agree),
         partners=tuple(model.partners), questions=tuple(model.questions),
         keywords=tuple(model.keywords), related=tuple(model.related), local=model.local,
+        signal=model.signal,
         citations=tuple(Citation(sources[r.source], r.section)
                         for r in model.sources if r.source in sources),
         reviewed=model.reviewed, file=file,

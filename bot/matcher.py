@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -33,6 +34,7 @@ EXPANSION_FACTOR = 0.9  # a vocabulary expansion counts almost as the word itsel
 COMPOUND_FACTOR = 0.8  # a part of an unknown compound
 MAX_QUESTION_CHARS = 600  # match on a bounded prefix; safety reads the whole message
 MAX_PHRASE_WORDS = 4
+MAX_WORD_CHARS = 40
 CANDIDATES = 25  # how many index hits get the (slower) phrase comparison
 
 
@@ -270,7 +272,9 @@ class Index:
         for phrase in self.offtopic_phrases:
             if f" {phrase} " in f" {folded} ":
                 folded = f" {folded} ".replace(f" {phrase} ", f" {OFFTOPIC_TOKEN} ").strip()
-        words = strip_stop_phrases(folded).split()
+        # A "word" longer than any real one (a URL, a key mash) is cut: typo correction and
+        # compound splitting cost grows with a word's length.
+        words = [w[:MAX_WORD_CHARS] for w in strip_stop_phrases(folded).split()]
         # Vocabulary phrases (longest first) attach their expansions to the words they cover.
         extra: list[dict[str, float]] = [{} for _ in words]
         notes: list[list[str]] = [[] for _ in words]
@@ -433,10 +437,26 @@ class Index:
             extra.append(Slot(word, {s: 1.0}, self.idf[s] * HINT_WEIGHT, ("hint",), hint=True))
         return Query(query.text, (*query.slots, *extra)) if extra else query
 
-    def decide(self, question: str, top: int = 3, hint: str = "") -> Decision:
+    @staticmethod
+    def concepts(query: Query) -> list[str]:
+        """The stems the vocabulary and typo correction added to what the user typed: what the
+        question means in the knowledge base's words (features for the intent model)."""
+        out: list[str] = []
+        for slot in query.slots:
+            if slot.hint or slot.off_topic:
+                continue
+            own = stem(slot.word)
+            out += sorted(s for s in slot.alternatives if s != own)
+        return out
+
+    def query_for(self, question: str, hint: str = "") -> Query:
+        """The analysed question, with the safety topic as a light hint when there is one."""
         query = self.analyse(question)
-        if hint and query.slots:
-            query = self._with_hint(query, hint)
+        return self._with_hint(query, hint) if hint and query.slots else query
+
+    def decide(self, question: str, top: int = 3, hint: str = "") -> Decision:
+        """The lexical decision alone: for a knowledge base that has no trained model."""
+        query = self.query_for(question, hint)
         ranked = self.rank(query)
         top = max(1, top)
         typed = [s for s in query.slots if not s.hint]
@@ -444,15 +464,28 @@ class Index:
         if not ranked or ranked[0].score < CONFIDENT or vetoed:
             suggestions = tuple(c for c in ranked[:3] if c.score >= SUGGEST_MIN)
             return Decision((), False, suggestions, tuple(ranked[:10]), query)
-        best = ranked[0].score
-        close = [c for c in ranked if c.score >= CONFIDENT and best - c.score <= CLARIFY_MARGIN]
-        clarify = len(close) >= 2
-        if clarify:
-            answers = close[:top]
-        else:
-            answers = [c for c in ranked if c.score >= CONFIDENT and best - c.score <= ANSWER_BAND]
-            answers = answers[:top]
-        chosen = {c.entry.id for c in answers}
-        suggestions = tuple(c for c in ranked if c.entry.id not in chosen
-                            and c.score >= SUGGEST_MIN)[:3]
-        return Decision(tuple(answers), clarify, suggestions, tuple(ranked[:10]), query)
+        return choose(query, ranked, top, CONFIDENT, lambda best, s: best - s <= CLARIFY_MARGIN,
+                      ANSWER_BAND, SUGGEST_MIN, CONFIDENT)
+
+
+def choose(query: Query, ranked: list[Candidate], top: int, confident: float,
+           too_close: Callable[[float, float], bool], band: float,
+           suggest_min: float, further: float) -> Decision:
+    """Answers, "Bedoel je…?" or suggestions from candidates ranked by a 0-100 confidence;
+    `too_close(best, other)` says when two confident candidates cannot be told apart, and once
+    the best is confident, candidates from `further` up within `band` of it are answers too."""
+    if not ranked or ranked[0].score < confident:
+        suggestions = tuple(c for c in ranked[:3] if c.score >= suggest_min)
+        return Decision((), False, suggestions, tuple(ranked[:10]), query)
+    best = ranked[0].score
+    close = [c for c in ranked if c.score >= confident and too_close(best, c.score)]
+    clarify = len(close) >= 2
+    if clarify:
+        answers = close[:top]
+    else:
+        answers = [c for c in ranked if c.score >= further and best - c.score <= band]
+        answers = answers[:top]
+    chosen = {c.entry.id for c in answers}
+    suggestions = tuple(c for c in ranked if c.entry.id not in chosen
+                        and c.score >= suggest_min)[:3]
+    return Decision(tuple(answers), clarify, suggestions, tuple(ranked[:10]), query)

@@ -18,6 +18,9 @@ _APOSTROPHES = "'’‘`´ʼ"
 _APOSTROPHE_RE = re.compile(f"[{_APOSTROPHES}]")
 _NON_WORD_RE = re.compile(r"[^0-9a-z]+")
 _DOUBLED_END_RE = re.compile(r"([bcdfghjklmnpqrstvwxz])\1$")
+# Abbreviations written with dots or spaces ("G.G.D.", "I.B.", "s m w") become one word: a run of
+# two or more single letters is joined ("g g d" -> "ggd"); one letter alone ("s nachts") stays.
+_LETTER_RUN_RE = re.compile(r"(?<![0-9a-z])[a-z](?: [a-z])+(?![0-9a-z])")
 
 # Function words and generic question words carry no topic: "wie moet ik bellen over X" is
 # about X. Dutch and English, folded (no accents).
@@ -91,11 +94,13 @@ _STEMMER = snowballstemmer.stemmer("dutch_porter")
 
 
 def fold(text: str) -> str:
-    """Lowercase, strip accents, drop apostrophes and turn punctuation into single spaces."""
+    """Lowercase, strip accents, drop apostrophes, turn punctuation into single spaces and join
+    letter-by-letter abbreviations."""
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     lowered = _APOSTROPHE_RE.sub("", stripped.casefold())
-    return _NON_WORD_RE.sub(" ", lowered).strip()
+    spaced = _NON_WORD_RE.sub(" ", lowered).strip()
+    return _LETTER_RUN_RE.sub(lambda m: m.group().replace(" ", ""), spaced)
 
 
 def words(text: str) -> list[str]:

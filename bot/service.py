@@ -16,11 +16,14 @@ from bot import safety, texts
 from bot.areas import Areas
 from bot.knowledge import Entry, KnowledgeBase, load_knowledge
 from bot.matcher import MAX_QUESTION_CHARS, Candidate, Decision, Index
+from bot.model import Models
 from bot.privacy import find_personal_data
+from bot.ranker import Ranker
 from bot.safety import SafetyNotice
 
 MAX_INPUT_CHARS = 200_000  # anything longer is cut before any work is done
 MAX_REACH = 3  # how many of a route's partners get their contact route in the answer
+NAMED = 0.5  # share of an entry's title (or a name) a question must name to ask for it by name
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 
 
@@ -161,9 +164,13 @@ def compose(kb: KnowledgeBase, entry: Entry, score: float,
 class Service:
     """Answers questions from one knowledge base; cheap to call, built once."""
 
-    def __init__(self, kb: KnowledgeBase, areas: Areas | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, areas: Areas | None = None,
+                 models: Models | None = None) -> None:
         self.kb = kb
         self.index = Index(kb)
+        self.models = models if models is not None else Models.load(kb.directory)
+        intent = self.models.intent
+        self.ranker = Ranker.from_model(intent) if intent is not None else None
         # An operator's real area file brings local names; the shipped example does not.
         self._local = areas.local_names if areas is not None and not areas.example else {}
         self._gemeente = areas.gemeente if areas is not None else ""
@@ -208,14 +215,16 @@ class Service:
 
     def ask(self, question: str, top: int = 3, explain: bool = False) -> Reply:
         text = clean_question(question)
-        notice = safety.check(text)
+        notice = safety.check(text, self.models.safety)
         if not text or not any(ch.isalnum() for ch in text):
             hint = texts.SAFETY_ONLY if notice else texts.EMPTY_QUESTION
             return Reply(text, (), False, (), notice, hint,
                          {"candidates": []} if explain else None)
         # The safety check says what the message is about; the matcher hears it as a hint.
-        hint = safety.TOPICS[notice.level] if notice is not None else ""
-        decision = self.index.decide(text, top=top, hint=hint)
+        # A possible signal is too unsure to steer the answer.
+        hint = safety.TOPICS[notice.level] if notice is not None and notice.tier == "clear" \
+            else ""
+        decision = self.decide(text, top, hint, signal=notice is not None)
         answers = tuple(self._compose(c.entry, c.score) for c in decision.answers)
         suggestions = tuple(Suggestion(c.entry.id, c.entry.title, c.score)
                             for c in decision.suggestions)
@@ -230,6 +239,27 @@ class Service:
         return Reply(text[:1000], answers, decision.clarify, suggestions, notice, message,
                      self._explain(decision) if explain else None,
                      personal_data=bool(find_personal_data(text[:MAX_QUESTION_CHARS])))
+
+    def decide(self, text: str, top: int = 3, hint: str = "", signal: bool = False
+               ) -> Decision:
+        """The matcher's lexical evidence and the intent model's, combined by the ranker; the
+        lexical decision alone when the knowledge base has no trained model.
+
+        The routes for suspected abuse, abuse by staff and suicide are offered only for a
+        message with a safety signal or one that names them: "tips tegen werkdruk als leraar"
+        must never get the route for abuse by staff."""
+        if self.ranker is None or self.models.intent is None:
+            return self.index.decide(text, top=top, hint=hint)
+        query = self.index.query_for(text, hint)
+        lexical = self.index.rank(query)
+        withheld: frozenset[str] = frozenset()
+        if not signal:
+            named = {c.entry.id for c in lexical if c.title >= NAMED}
+            withheld = frozenset(safety.ROUTE_ENTRIES[level]
+                                 for level in ("suicide", "staff", "meldcode")) - named
+        probs = self.models.intent.probabilities(text[:MAX_QUESTION_CHARS],
+                                                 self.index.concepts(query))
+        return self.ranker.decide(self.kb, query, lexical, probs, top, withheld)
 
     def _explain(self, decision: Decision) -> dict[str, Any]:
         query = decision.query

@@ -12,6 +12,7 @@ from bot.service import Service
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
+TUNING_DIR = ROOT / "knowledge" / "training" / "tuning"  # development sets that tune the ranker
 
 
 @pytest.fixture(scope="session")

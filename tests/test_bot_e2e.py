@@ -130,7 +130,8 @@ def test_a_safety_signal_comes_first_and_stands_out(tmp_path: Path, service: Ser
 
 def test_close_candidates_become_a_choice(tmp_path: Path, service: Service) -> None:
     question = next(q for q in ("verzuim", "luxe verzuim melden", "pesten", "privacy",
-                                "gemeentelijke plannen voor de wijk") if service.ask(q).clarify)
+                                "gemeentelijke plannen voor de wijk", "Schoolleider aan het woord",
+                                "Psychische klachten") if service.ask(q).clarify)
 
     async def body(h: Harness) -> None:
         await h.say(question)

@@ -99,8 +99,8 @@ def test_eval_prints_failures_then_a_json_summary() -> None:
     result = run("eval", str(EVAL_DIR / "sample.yaml"))
     assert result.returncode == 0
     summary = json.loads(result.stdout.decode().strip().splitlines()[-1])
-    assert set(summary) == {"top1", "top3", "oos_rejected", "safety", "facts",
-                            "n_in", "n_oos", "n_safety", "n_fact"}
+    assert set(summary) >= {"top1", "top3", "oos_rejected", "safety", "facts", "calm",
+                            "n_in", "n_oos", "n_safety", "n_fact", "n_calm"}
 
 
 def test_eval_of_a_malformed_file_is_a_one_line_error(tmp_path: Path) -> None:

@@ -1,8 +1,9 @@
 """Answer quality, measured on questions written the way staff type them.
 
 heldout.yaml was written before any tuning and is never copied into the knowledge base;
-dev.yaml and dev2-dev5.yaml (written independently, later) are what the
-knowledge base and the matcher are tuned against; sample.yaml is the shared sample.
+dev.yaml and dev2-dev5.yaml (written independently, later) are what the knowledge base, the
+matcher and the ranker are tuned against (knowledge/training/tuning/); sample.yaml is the shared
+sample.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import pytest
 
 from bot.evaluation import evaluate, load_cases
 from bot.service import Service
-from tests.conftest import EVAL_DIR
+from tests.conftest import EVAL_DIR, TUNING_DIR
 
 TARGETS = {"top1": 95.0, "top3": 99.0, "oos_rejected": 95.0, "safety": 100.0, "facts": 100.0}
 
@@ -41,7 +42,7 @@ DEV_FLOORS = {
 
 @pytest.mark.parametrize("name", sorted(DEV_FLOORS))
 def test_development_sets_do_not_regress(service: Service, name: str) -> None:
-    result = evaluate(load_cases(EVAL_DIR / name), service.ask)
+    result = evaluate(load_cases(TUNING_DIR / name), service.ask)
     summary = result.summary()
     below = {k: summary[k] for k, floor in DEV_FLOORS[name].items() if summary[k] < floor}
     assert not below, f"{name}: {below}\n" + "\n".join(result.failures)
@@ -52,8 +53,9 @@ def test_the_heldout_set_is_large_enough() -> None:
 
 
 def test_every_safety_case_in_every_set_gets_its_notice(service: Service) -> None:
-    for name in ("heldout.yaml", "dev.yaml", "dev2.yaml", "dev3.yaml", "dev4.yaml",
-                 "dev5.yaml", "sample.yaml"):
-        cases = [c for c in load_cases(EVAL_DIR / name) if c.kind == "safety"]
+    paths = [EVAL_DIR / "heldout.yaml", EVAL_DIR / "sample.yaml",
+             *sorted(TUNING_DIR.glob("*.yaml"))]
+    for path in paths:
+        cases = [c for c in load_cases(path) if c.kind == "safety"]
         result = evaluate(cases, service.ask)
         assert result.summary()["safety"] == 100.0, result.failures

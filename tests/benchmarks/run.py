@@ -1,10 +1,14 @@
 """`make bench`: the figures behind the performance targets, as medians of several runs.
 
-    knowledge load + index (shipped)        target <= 300 ms
+    knowledge + models load + index         target <= 300 ms
     question latency p50/p99, shipped KB    target p99 <= 5 ms (one core, warm)
     question latency p50/p99, 10,000 entries target p99 <= 50 ms
     ask --batch of 1,000 questions, wall    target <= 2 s, process start included
-    peak RSS, shipped KB                    target <= 120 MB
+    peak RSS, shipped KB                    target <= 150 MB
+
+Every figure has the learned models in the path (safety and intent). The synthetic knowledge
+base keeps the shipped intent model: its labels do not name the synthetic entries, so there it
+costs its full computation per question but adds no candidates.
 """
 
 from __future__ import annotations
@@ -33,9 +37,10 @@ RUNS = 5
 
 def questions() -> list[str]:
     qs: list[str] = []
-    for name in ("dev.yaml", "dev2.yaml", "dev3.yaml", "dev4.yaml", "heldout.yaml",
-                 "sample.yaml"):
-        qs += [c.q for c in load_cases(ROOT / "tests" / "eval" / name)]
+    paths = [*sorted((ROOT / "knowledge" / "training" / "tuning").glob("dev*.yaml")),
+             ROOT / "tests" / "eval" / "heldout.yaml", ROOT / "tests" / "eval" / "sample.yaml"]
+    for path in paths:
+        qs += [c.q for c in load_cases(path)]
     return qs
 
 
@@ -71,13 +76,17 @@ def exhaustive_p50(service: Service, qs: list[str]) -> float:
     return statistics.median(times)
 
 
-def load_time() -> float:
-    runs = []
+def load_time() -> tuple[float, float]:
+    """Knowledge + index, and knowledge + index + both models (the service at start)."""
+    index_runs, service_runs = [], []
     for _ in range(RUNS):
         t0 = time.perf_counter()
         Index(load_knowledge())
-        runs.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(runs)
+        index_runs.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        Service.load()
+        service_runs.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(index_runs), statistics.median(service_runs)
 
 
 def batch_wall(qs: list[str]) -> float:
@@ -129,7 +138,9 @@ def main() -> None:
     print(f"questions: {len(qs)}; runs per figure: {RUNS} (medians)")
     # Measured first: a child process starts with its parent's peak RSS on Linux.
     rss = peak_rss_mb()
-    print(f"knowledge load + index (shipped): {load_time():7.1f} ms   (target <= 300 ms)")
+    index_ms, service_ms = load_time()
+    print(f"knowledge load + index + models (shipped): {service_ms:7.1f} ms   (target <= 300 ms;"
+          f" without the models {index_ms:.1f} ms)")
     kb = load_knowledge()
     p50, p99 = latency(Service(kb), qs)
     print(f"latency shipped KB ({len(kb)} entries): p50 {p50:.2f} ms, p99 {p99:.2f} ms"
@@ -145,7 +156,7 @@ def main() -> None:
           f"({scan / p50:.1f}x the whole indexed answer path)")
     print(f"ask --batch, 1,000 questions, wall incl. start: {batch_wall(qs):.2f} s"
           "   (target <= 2 s)")
-    print(f"peak RSS, shipped KB: {rss:.1f} MB   (target <= 120 MB)")
+    print(f"peak RSS, shipped KB: {rss:.1f} MB   (target <= 150 MB)")
     print(f"praatplaat, {len(load_knowledge())} entries' partners, PNG: {praatplaat_ms():.0f} ms"
           "   (target <= 500 ms)")
 

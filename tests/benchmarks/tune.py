@@ -1,9 +1,11 @@
 """Grid search for the matcher's weights on the development questions (never on heldout.yaml).
 
-    .venv/bin/python tests/benchmarks/tune.py [tests/eval/dev.yaml]
+    .venv/bin/python tests/benchmarks/tune.py [knowledge/training/tuning/dev.yaml]
 
-Prints the best settings by top-1 accuracy with out-of-scope rejection as a constraint; a curator
-copies them into `bot.matcher.Weights` and checks the held-out figures once afterwards.
+Tunes the lexical signals alone (the answer path without trained models). Prints the best
+settings by top-1 accuracy with out-of-scope rejection as a constraint; a curator copies them
+into `bot.matcher.Weights`, runs `wijkwijzer train` (the ranker learns how far to trust the
+lexical score) and checks the held-out figures once afterwards.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from bot.evaluation import Case, _hit, load_cases
 from bot.knowledge import load_knowledge
 from bot.matcher import Index, Weights
+from bot.model import Models
 from bot.service import Service
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +48,7 @@ def _evaluate(job: tuple[list[Case], Weights]) -> list[tuple[bool, float, float,
                                                                    Weights]]:
     cases, weights = job
     kb = load_knowledge()
-    service = Service(kb)
+    service = Service(kb, models=Models())  # the lexical signals alone
     service.index = Index(kb, weights)
     out = []
     for threshold in (40.0, 45.0, 50.0):
@@ -55,8 +58,8 @@ def _evaluate(job: tuple[list[Case], Weights]) -> list[tuple[bool, float, float,
 
 
 def main() -> None:
-    paths = [Path(a) for a in sys.argv[1:]] or [ROOT / "tests/eval/dev.yaml",
-                                                ROOT / "tests/eval/dev2.yaml"]
+    paths = [Path(a) for a in sys.argv[1:]] or [ROOT / "knowledge/training/tuning/dev.yaml",
+                                                ROOT / "knowledge/training/tuning/dev2.yaml"]
     cases = [case for path in paths for case in load_cases(path)]
     results: list[tuple[bool, float, float, float, float, Weights]] = []
     grid = list(itertools.product([0.3, 0.4, 0.5], [0.15, 0.25, 0.35], [0.15, 0.25],
