@@ -37,9 +37,11 @@ from bot.safety import LEVELS, NOTICES, TOPICS, Level, detect_levels, topic_leve
 TRAINING_VERSION = "1"  # bump when the training procedure changes: models become stale
 FOLDS = 5
 MIN_DF = 3  # a feature seen in fewer texts is noise (and 27 % more weights)
-# Out-of-scope questions the answer threshold must reject (tuning sets; corpus out of fold).
-OOS_TUNING = 0.97
-OOS_CORPUS = 0.95
+# What the answer threshold aims for on the tuning sets (the issue's targets), and the share
+# of the corpus's out-of-scope messages it must reject whatever the tuning sets say.
+TARGET_TOP1 = 95.0
+TARGET_OOS = 95.0
+OOS_CORPUS = 0.90
 # Out-of-fold targets the safety thresholds are chosen for.
 CALM_ALARMS = 0.025  # share of calm messages that may get any notice (patterns included)
 CLEAR_PRECISION = 0.97  # a clear signal from the model alone must be this precise
@@ -391,8 +393,10 @@ def _names_match(kb: KnowledgeBase, entry_id: str, expect: tuple[str, ...]) -> b
 
 
 def _decision_threshold(questions: list[_Question], ranker: Ranker) -> dict[str, Any]:
-    """The lowest answer threshold that rejects OOS_TUNING of the tuning sets' and OOS_CORPUS
-    of the corpus's out-of-scope questions: as many questions answered as that allows."""
+    """The answer threshold that meets the two quality targets on the tuning sets as evenly as
+    it can (top-1 TARGET_TOP1 and out-of-scope rejected TARGET_OOS: the threshold trades one
+    for the other), never rejecting fewer than OOS_CORPUS of the corpus's out-of-scope
+    messages; among equals, the lowest."""
     best: dict[str, list[tuple[float, bool]]] = {"corpus": [], "tuning": []}
     oos: dict[str, list[float]] = {"corpus": [], "tuning": []}
     for q in questions:
@@ -402,12 +406,6 @@ def _decision_threshold(questions: list[_Question], ranker: Ranker) -> dict[str,
         else:
             oos[q.source].append(scored[0])
 
-    def cut(values: list[float], share: float) -> float:
-        ordered = sorted(values)
-        return ordered[min(len(ordered) - 1, math.ceil(share * len(ordered)))] if ordered else 0.0
-
-    threshold = round(max(cut(oos["tuning"], OOS_TUNING), cut(oos["corpus"], OOS_CORPUS),
-                          10.0) + 0.05, 1)
     def figures(t: float) -> dict[str, float]:
         out: dict[str, float] = {}
         for source in ("corpus", "tuning"):
@@ -417,6 +415,14 @@ def _decision_threshold(questions: list[_Question], ranker: Ranker) -> dict[str,
                 100.0 * sum(c < t for c in oos[source]) / max(len(oos[source]), 1), 1)
         return out
 
+    def balance(t: float) -> float:
+        f = figures(t)
+        if f["corpus_oos_rejected"] < 100.0 * OOS_CORPUS:
+            return -math.inf
+        return min(f["tuning_top1"] - TARGET_TOP1, f["tuning_oos_rejected"] - TARGET_OOS)
+
+    candidates = [t / 2 for t in range(20, 180)]  # 10.0, 10.5, ... 89.5
+    threshold = max(candidates, key=lambda t: (balance(t), -t))
     curve = {f"{t:.0f}": figures(float(t)) for t in range(20, 85, 5)}
     return {"answer": threshold, **figures(threshold), "curve": curve}
 
