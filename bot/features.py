@@ -17,6 +17,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -36,8 +37,17 @@ def tokens(text: str) -> list[str]:
 
 def extract(text: str, concepts: Iterable[str] = ()) -> Counter[str]:
     """Feature counts of `text`, keyed "group:value"; linear in the length of the text."""
+    counts = Counter(_text_features(text))
+    counts.update(f"x:{c}" for c in concepts)
+    return counts
+
+
+@lru_cache(maxsize=256)
+def _text_features(text: str) -> dict[str, int]:
+    """The features of the words themselves; both models read the same question, so the
+    second one finds them here. (Callers copy: the cached mapping is never changed.)"""
     words = tokens(text)
-    counts: Counter[str] = Counter(f"x:{c}" for c in concepts)
+    counts: Counter[str] = Counter()
     stems = [stem(w) for w in words]
     counts.update(f"w:{s}" for s in stems)
     counts.update(f"b:{a}_{b}" for a, b in pairwise(stems))
@@ -45,7 +55,7 @@ def extract(text: str, concepts: Iterable[str] = ()) -> Counter[str]:
         padded = f"<{word}>"
         for n in CHAR_NGRAMS:
             counts.update(f"c:{padded[i:i + n]}" for i in range(len(padded) - n + 1))
-    return counts
+    return dict(counts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +91,7 @@ class Vectorizer:
         idx = np.array([c for c, _ in known], dtype=np.int64)
         tf = np.array([n for _, n in known], dtype=np.float32)
         values = (1.0 + np.log(tf)) * self.idf[idx]
-        groups = self.group[idx]
-        for g in range(len(GROUPS)):
-            mask = groups == g
-            norm = float(np.sqrt(np.dot(values[mask], values[mask])))
-            if norm > 0.0:
-                values[mask] /= norm
+        groups = self.group[idx].astype(np.int64)
+        norms = np.sqrt(np.bincount(groups, weights=values * values, minlength=len(GROUPS)))
+        values /= np.where(norms > 0.0, norms, 1.0)[groups]
         return idx, values

@@ -29,7 +29,7 @@ class ModelError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Layer:
-    weights: np.ndarray  # (inputs, outputs) float32
+    weights: np.ndarray  # (inputs, outputs): float16 for a first layer read from a file
     bias: np.ndarray  # (outputs,) float32
 
 
@@ -49,7 +49,7 @@ class TextModel:
         """Raw scores per label. The first layer only reads the rows of the features present."""
         idx, values = self.vectorizer.transform(text, concepts)
         first = self.layers[0]
-        out = (values @ first.weights[idx]).astype(np.float64) + first.bias
+        out = (values @ first.weights[idx].astype(np.float32)).astype(np.float64) + first.bias
         for layer in self.layers[1:]:
             out = np.maximum(out, 0.0) @ layer.weights + layer.bias
         return np.asarray(out, dtype=np.float64)
@@ -106,7 +106,10 @@ class TextModel:
             features = header["features"]
             vectorizer = Vectorizer({f: i for i, f in enumerate(features)},
                                     arrays["idf"].astype(np.float32), arrays["group"])
-            layers = tuple(Layer(arrays[f"w{n}"].astype(np.float32),
+            # The first layer stays float16 (only the rows of a question's features are read,
+            # and widened then); the small later layers are widened once.
+            layers = tuple(Layer(arrays[f"w{n}"] if n == 0 else
+                                 arrays[f"w{n}"].astype(np.float32),
                                  arrays[f"b{n}"].astype(np.float32))
                            for n in range(int(header["layers"])))
             width = len(features)

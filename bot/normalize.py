@@ -96,8 +96,11 @@ _STEMMER = snowballstemmer.stemmer("dutch_porter")
 def fold(text: str) -> str:
     """Lowercase, strip accents, drop apostrophes, turn punctuation into single spaces and join
     letter-by-letter abbreviations."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():  # most questions and most of the knowledge base: no accents to strip
+        stripped = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     lowered = _APOSTROPHE_RE.sub("", stripped.casefold())
     spaced = _NON_WORD_RE.sub(" ", lowered).strip()
     return _LETTER_RUN_RE.sub(lambda m: m.group().replace(" ", ""), spaced)

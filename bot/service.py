@@ -224,7 +224,7 @@ class Service:
         # A possible signal is too unsure to steer the answer.
         hint = safety.TOPICS[notice.level] if notice is not None and notice.tier == "clear" \
             else ""
-        decision = self.decide(text, top, hint, signal=notice is not None)
+        decision = self.decide(text, top, hint, notice.levels if notice is not None else ())
         answers = tuple(self._compose(c.entry, c.score) for c in decision.answers)
         suggestions = tuple(Suggestion(c.entry.id, c.entry.title, c.score)
                             for c in decision.suggestions)
@@ -240,23 +240,22 @@ class Service:
                      self._explain(decision) if explain else None,
                      personal_data=bool(find_personal_data(text[:MAX_QUESTION_CHARS])))
 
-    def decide(self, text: str, top: int = 3, hint: str = "", signal: bool = False
-               ) -> Decision:
+    def decide(self, text: str, top: int = 3, hint: str = "",
+               levels: tuple[safety.Level, ...] = ()) -> Decision:
         """The matcher's lexical evidence and the intent model's, combined by the ranker; the
         lexical decision alone when the knowledge base has no trained model.
 
         The routes for suspected abuse, abuse by staff and suicide are offered only for a
-        message with a safety signal or one that names them: "tips tegen werkdruk als leraar"
-        must never get the route for abuse by staff."""
+        message with that signal (`levels`) or one that names them: "tips tegen werkdruk als
+        leraar" never gets the route for abuse by staff, nor does abuse by an uncle."""
         if self.ranker is None or self.models.intent is None:
             return self.index.decide(text, top=top, hint=hint)
         query = self.index.query_for(text, hint)
         lexical = self.index.rank(query)
-        withheld: frozenset[str] = frozenset()
-        if not signal:
-            named = {c.entry.id for c in lexical if c.title >= NAMED}
-            withheld = frozenset(safety.ROUTE_ENTRIES[level]
-                                 for level in ("suicide", "staff", "meldcode")) - named
+        named = {c.entry.id for c in lexical if c.title >= NAMED}
+        withheld = frozenset(safety.ROUTE_ENTRIES[level] for level in ("suicide", "staff",
+                                                                        "meldcode")
+                             if level not in levels) - named
         probs = self.models.intent.probabilities(text[:MAX_QUESTION_CHARS],
                                                  self.index.concepts(query))
         return self.ranker.decide(self.kb, query, lexical, probs, top, withheld)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import safety
+from bot.features import Vectorizer
+from bot.model import Layer, TextModel
 from bot.service import Service
 
 
@@ -151,3 +156,96 @@ def test_medical_and_traffic_emergencies_point_to_112(text: str) -> None:
 def test_indirect_signals_are_recognised(text: str, level: str) -> None:
     notice = safety.check(text)
     assert notice is not None and level in notice.levels
+
+
+# --- patterns OR model: what the service does with the shipped safety model ------------------
+
+
+@pytest.mark.parametrize("text", [
+    "de brandweer komt een gastles geven over brandveiligheid, hoe pak ik dat aan met de wijk?",
+    "bij gym slaan de kinderen met een knuppel tegen een bal, kan de buurtsportcoach helpen?",
+    "we lezen in groep 8 een boek over de oorlog en onderduikers, kan de bibliotheek helpen?",
+    "ik schrok me kapot van hoeveel ouders niet op de ouderavond kwamen",
+])
+def test_harmless_questions_with_alarming_words_get_no_notice(service: Service,
+                                                              text: str) -> None:
+    assert service.ask(text).safety is None
+
+
+@pytest.mark.parametrize("text", [
+    "de stiefvader van een leerling misbruikt haar, zegt de mentor",
+    "zedendelict door een oom van een leerling",
+    "een jongen uit groep 8 heeft een meisje uit groep 5 in de wc betast",
+])
+def test_sexual_abuse_outside_the_school_staff_is_the_meldcode_route(service: Service,
+                                                                     text: str) -> None:
+    reply = service.ask(text)
+    assert reply.safety is not None and reply.safety.level == "meldcode"
+    assert "staff" not in reply.safety.levels
+    assert all(a.id != "misbruik-door-medewerker" for a in reply.answers)
+
+
+def test_abuse_by_someone_working_at_school_is_the_staff_route(service: Service) -> None:
+    reply = service.ask("de conciërge heeft een leerling uit groep 7 gezoend")
+    assert reply.safety is not None and reply.safety.level == "staff"
+    assert "vertrouwensinspecteur" in reply.safety.text
+
+
+def test_a_topic_word_in_a_training_question_gets_no_notice(service: Service) -> None:
+    reply = service.ask("we willen het hele team trainen in het herkennen van signalen van "
+                        "kindermishandeling, welke partner geeft zo'n training?")
+    assert reply.safety is None
+
+
+def test_a_possible_signal_gets_the_short_notice_with_number_and_first_person() -> None:
+    for level, text in safety.SHORT_NOTICES.items():
+        number = {"acute": "112", "suicide": "113", "staff": "0900-111 3111",
+                  "meldcode": "0800-2000"}[level]
+        assert number in text and len(text.split(". ")) <= 3
+
+
+def test_the_possible_tier_is_marked_in_the_json(service: Service) -> None:
+    model = service.models.safety
+    assert model is not None
+    limits = model.meta["thresholds"]
+    assert all(0 < v["possible"] <= v["clear"] for v in limits.values())
+
+
+def test_an_unsafe_route_is_never_offered_without_a_signal(service: Service) -> None:
+    reply = service.ask("tips tegen werkdruk als leraar")
+    offered = {a.id for a in reply.answers} | {s.id for s in reply.suggestions}
+    assert "misbruik-door-medewerker" not in offered
+
+
+def _constant_model(p: float, possible: float, clear: float) -> TextModel:
+    """A safety model that says `p` for every level, whatever the text."""
+    vectorizer = Vectorizer.fit(["iets"], min_df=1)
+    bias = np.full(4, math.log(p / (1 - p)), dtype=np.float32)
+    layer = Layer(np.zeros((len(vectorizer.columns), 4), dtype=np.float32), bias)
+    limits = {"topic": possible, "possible": possible, "clear": clear}
+    return TextModel("safety", safety.LEVELS, vectorizer, (layer,), "sigmoid",
+                     {"thresholds": dict.fromkeys(safety.LEVELS, limits)})
+
+
+def test_a_possible_signal_alone_gives_only_short_notices() -> None:
+    notice = safety.check("een gewone vraag over de bibliotheek", _constant_model(0.5, 0.4, 0.9))
+    assert notice is not None and notice.tier == "possible" and notice.level == "acute"
+    assert notice.as_dict()["tier"] == "possible"
+    assert notice.text.split("\n\n") == [safety.SHORT_NOTICES[lvl] for lvl in safety.LEVELS]
+
+
+def test_a_clear_signal_leaves_out_the_possible_ones() -> None:
+    notice = safety.check("vader slaat haar elke dag", _constant_model(0.5, 0.4, 0.9))
+    assert notice is not None and notice.tier == "clear" and notice.levels == ("meldcode",)
+
+
+def test_a_clear_model_signal_gives_the_full_notice() -> None:
+    notice = safety.check("een gewone vraag", _constant_model(0.95, 0.4, 0.9))
+    assert notice is not None and notice.tier == "clear"
+    assert safety.NOTICES["acute"] in notice.text
+
+
+def test_a_topic_word_counts_without_a_model_and_only_with_its_agreement_with_one() -> None:
+    text = "les over kindermishandeling in de negentiende eeuw"
+    assert safety.check(text) is not None
+    assert safety.check(text, _constant_model(0.01, 0.4, 0.9)) is None
