@@ -478,7 +478,7 @@ def choose(query: Query, ranked: list[Candidate], top: int, confident: float,
         suggestions = tuple(c for c in ranked[:3] if c.score >= suggest_min)
         return Decision((), False, suggestions, tuple(ranked[:10]), query)
     best = ranked[0].score
-    close = [c for c in ranked if c.score >= confident and too_close(best, c.score)]
+    close = [c for c in ranked if c.score >= further and too_close(best, c.score)]
     clarify = len(close) >= 2
     if clarify:
         answers = close[:top]

@@ -256,6 +256,11 @@ _PATTERNS: dict[Level, tuple[str, ...]] = {
         r"blauw oog|blauwe ogen)\b",
         rf"\b{_FAMILY}\b.{{0,30}}\b(drinkt|zuipt|onder invloed|dronken)\b",
         r"\b(schreeuwen|ruzie)\b.{0,40}\b(gooien|slaan|smijten|politie|elke avond|geweld)\b",
+        r"\b(geschreeuw\w*|gegil\w*|gehuil\w*|gekrijs\w*)\b.{0,60}\b(buren|gezin|urenlang|elke "
+        r"(avond|nacht)|weer|kinderen)\b",
+        r"\b(gaf|geeft|geven|gaven|kreeg|krijgt|krijgen) (hem |haar |het kind |zijn zoon |zijn "
+        r"dochter |de jongen |het meisje |mij |me |ze |m )?(een )?(harde |flinke )?(klap|klappen|"
+        r"mep|draai om de oren)\b",
         rf"\b(bang|angstig)\b.{{0,30}}\b(stief)?{_FAMILY}\b|\bniet (meer )?naar huis\b",
         r"\bopgeslote?n?\b|\bopgesloten\b|\bin (zijn|haar) kamer (op)?(ge)?sloten\b",
         r"\b(zonder eten|geen eten|honger|ondervoed)\b.{0,40}\b(elke dag|steeds|altijd|"
@@ -326,11 +331,14 @@ _STAFF_DIRECTED = re.compile(
     r"seksue\w*|sexue\w*|misbruik\w*|grensoverschrijdend\w*|aanrand\w*|verkracht\w*|"
     r"mishandelt|slaat|sloeg|geslagen|touch\w*|abus\w*|onzedelijk\w*|ontucht\w*|"
     r"(zit|zat|zitten|gezeten) aan|aan (een |de |haar |hem )?\w* ?(heeft |hebben |zou hebben )?"
-    r"(gezeten|zitten)\b)"
+    r"(gezeten|zitten)\b|duwt|duwde|knijpt|kneep|rukt|rukte|schopt|schopte|tikt\b.{0,20}\bhard|"
+    r"hits|hit|slaps|slapped|kicks|kicked|beats|hurts|grabs|grabbed|pushes|pushed|shoves|shoved)"
 )
 # What happens *between* an adult at school and a pupil: any staff member near it is involved.
 _STAFF_CONTACT = re.compile(
     r"\b(zoen\w*|relatie met (een )?leerling|naaktfoto\w*|intiem\w*|appt\b.{0,20}\bprive|"
+    r"(iets|een relatie|verkering) (heeft |hebben |had )?met (een |die |dat |de )?(meisje|jongen|"
+    r"leerling\w*|pupil|student)|"
     r"afspreken met (haar|hem)|met (haar|hem) afspreken|"
     r"s avonds laat\b.{0,30}\b(berichtjes|appjes|berichten|appen)|(berichtjes|appjes)\b.{0,40}"
     r"\bafspreken|verliefd|hartjes|kusjes|schatje|liefdes\w*|(rare|vreemde|naakt\w*|ongepaste|"

@@ -14,7 +14,8 @@ from bot.evaluation import evaluate, load_cases
 from bot.service import Service
 from tests.conftest import EVAL_DIR, TUNING_DIR
 
-TARGETS = {"top1": 95.0, "top3": 99.0, "oos_rejected": 95.0, "safety": 100.0, "facts": 100.0}
+TARGETS = {"top1": 95.0, "top3": 99.0, "oos_rejected": 95.0, "safety": 100.0, "facts": 100.0,
+           "calm": 100.0}
 
 
 @pytest.mark.parametrize("name", ["heldout.yaml", "sample.yaml"])
@@ -25,19 +26,30 @@ def test_quality_targets_are_met(service: Service, name: str) -> None:
     assert not below, f"{name}: {below}\n" + "\n".join(result.failures)
 
 
-# Floors for the development sets: a change that loses ground on them is a regression.
-DEV_FLOORS = {
-    "dev.yaml": {"top1": 97.0, "top3": 98.0, "oos_rejected": 95.0, "safety": 100.0,
-                 "facts": 95.0},
-    "dev2.yaml": {"top1": 93.0, "top3": 96.0, "oos_rejected": 95.0, "safety": 100.0,
-                  "facts": 95.0},
-    "dev3.yaml": {"top1": 95.0, "top3": 97.0, "oos_rejected": 95.0, "safety": 100.0,
-                  "facts": 100.0},
-    "dev4.yaml": {"top1": 97.0, "top3": 99.0, "oos_rejected": 85.0, "safety": 100.0,
-                  "facts": 96.0},
-    # 90 indirect safety phrasings and 30 hard negatives (questions that sound alarming).
-    "dev5.yaml": {"top1": 73.0, "top3": 86.0, "safety": 100.0},
+# Floors for the development sets: a change that loses ground on them is a regression. Each
+# floor is the figure of the shipped models less about two points, the spread between two
+# trainings on the same data. dev6-dev14 are the three blind rounds (first-run figures in their
+# headers); their safety cases teach the safety model, so safety is checked at 100 % below.
+DEV_FLOORS: dict[str, dict[str, float]] = {
+    "dev.yaml": {"top1": 96, "top3": 96, "oos_rejected": 98, "facts": 98},
+    "dev2.yaml": {"top1": 95, "top3": 96, "oos_rejected": 98, "facts": 98},
+    "dev3.yaml": {"top1": 96, "top3": 96, "oos_rejected": 93},
+    "dev4.yaml": {"top1": 98, "top3": 98, "oos_rejected": 98, "facts": 98},
+    "dev5.yaml": {"top1": 84, "top3": 88},
+    "dev6.yaml": {"top1": 93, "top3": 94, "oos_rejected": 98, "facts": 98, "calm": 98},
+    "dev7.yaml": {"top1": 88, "top3": 89, "oos_rejected": 94, "facts": 98, "calm": 95},
+    "dev8.yaml": {"top1": 89, "top3": 91, "oos_rejected": 98, "facts": 98, "calm": 95},
+    "dev9.yaml": {"top1": 87, "top3": 89, "oos_rejected": 98, "facts": 98, "calm": 98},
+    "dev10.yaml": {"top1": 89, "top3": 91, "oos_rejected": 98, "facts": 98, "calm": 95},
+    "dev11.yaml": {"top1": 89, "top3": 89, "oos_rejected": 98, "facts": 98, "calm": 98},
+    "dev12.yaml": {"top1": 89, "top3": 91, "oos_rejected": 94, "facts": 98, "calm": 98},
+    "dev13.yaml": {"top1": 96, "top3": 96, "oos_rejected": 87, "facts": 98, "calm": 98},
+    "dev14.yaml": {"top1": 92, "top3": 93, "oos_rejected": 83, "facts": 98, "calm": 91},
 }
+
+
+def test_every_development_set_has_a_floor() -> None:
+    assert {p.name for p in TUNING_DIR.glob("*.yaml")} == set(DEV_FLOORS)
 
 
 @pytest.mark.parametrize("name", sorted(DEV_FLOORS))
