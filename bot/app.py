@@ -31,9 +31,11 @@ import handlers
 from bot import texts
 from bot.areas import Areas, load_areas
 from bot.config import Settings
+from bot.local_routes import LocalRoutes
 from bot.service import Service
-from bot.storage import CuratorLog, RouteStore, Storage
-from handlers.common import Deps, flush_counts, purge_log
+from bot.storage import CuratorLog, Storage
+from handlers.deps import Deps
+from handlers.jobs import flush_counts, purge_log
 from handlers.route_edit import send_stale_reminders
 
 log = logging.getLogger(__name__)
@@ -160,6 +162,10 @@ async def _set_commands(app: App) -> None:
     commands = [BotCommand(name, description) for name, description in texts.COMMANDS]
     await app.bot.set_my_commands(commands)
     await app.bot.set_my_commands(commands, language_code="nl")
+    for language in (None, "nl"):  # what a user sees before the first message
+        await app.bot.set_my_description(texts.BOT_DESCRIPTION, language_code=language)
+        await app.bot.set_my_short_description(texts.BOT_SHORT_DESCRIPTION,
+                                               language_code=language)
 
 
 def build_application(settings: Settings, service: Service, storage: Storage | None = None,
@@ -191,7 +197,7 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
         deps: Deps = app.bot_data["deps"]
         if deps.storage is None:
             deps.storage = await Storage.open(settings.db_path)
-            deps.routes = RouteStore(deps.storage)
+            deps.local = local_routes(deps.storage)
             deps.curator = CuratorLog(deps.storage)
         await _set_commands(app)
         if app.job_queue is not None:
@@ -212,14 +218,18 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
             else:
                 await deps.storage.flush()
 
+    wijken = areas or load_areas(kb=service.kb)
+
+    def local_routes(opened: Storage) -> LocalRoutes:
+        return LocalRoutes(opened, wijken, service.kb, settings.admins)
+
     app: App = builder.post_init(post_init).post_shutdown(post_shutdown).build()
     app.bot_data["deps"] = Deps(service=service, storage=storage,
                                 pace_seconds=opts.pace_seconds,
                                 entry_examples=example_entries(service),
-                                areas=areas or load_areas(kb=service.kb),
-                                routes=RouteStore(storage) if storage is not None else None,
-                                curator=CuratorLog(storage) if storage is not None else None,
-                                admins=settings.admins)
+                                areas=wijken,
+                                local=local_routes(storage) if storage is not None else None,
+                                curator=CuratorLog(storage) if storage is not None else None)
     handlers.register(app)
     return app
 

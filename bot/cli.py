@@ -14,7 +14,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Coroutine, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn, TypeVar
 
@@ -88,22 +88,66 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.top < 1:
         raise CliError("--top must be at least 1", EXIT_USAGE)
     service = _service(settings)
+    local = _ask_routes(settings, service, args.wijk) if args.wijk else None
     questions: Iterator[str] | list[str] = (
         _read_lines(args.batch) if args.batch is not None else [" ".join(args.question)]
     )
     out = sys.stdout
     for question in questions:
         reply = service.ask(question, top=args.top, explain=args.explain)
+        routes = ({a.id: local(list(a.route_ids)) for a in reply.answers}
+                  if local is not None else {})
         if args.json:
-            out.write(json.dumps(reply.as_dict(), ensure_ascii=False) + "\n")
+            data = reply.as_dict()
+            if local is not None:
+                for answer in data["answers"]:
+                    answer["local"] = [_route_dict(r) for r in routes[answer["id"]]]
+            out.write(json.dumps(data, ensure_ascii=False) + "\n")
         else:
             out.write(render.render_reply(reply) + "\n")
+            if reply.answers and routes.get(reply.answers[0].id):
+                out.write(_routes_text(args.wijk, routes[reply.answers[0].id]) + "\n")
             if args.explain and reply.explain is not None:
                 out.write(_explain_text(reply.explain) + "\n")
             if args.batch is not None:
                 out.write("\n" + "-" * 40 + "\n")
     out.flush()
     return EXIT_OK
+
+
+def _ask_routes(settings: Settings, service: Service,
+                wijk_id: str) -> Callable[[list[str]], list[Any]]:
+    """For `ask --wijk`: the wijk's public routes for an answer's entries, read once at start
+    through LocalRoutes (the same rules as a teacher without a membership)."""
+    from bot.local_routes import PUBLIC
+
+    areas, run = _local_routes(settings, service)
+    if areas.get(wijk_id) is None:
+        raise CliError(f"unknown wijk '{wijk_id}' (see the area list)", EXIT_USAGE)
+    if not settings.db_path.exists():
+        return lambda entry_ids: []
+    every = run(lambda local: local.wijk_view(PUBLIC, wijk_id)).routes
+
+    def for_entries(entry_ids: list[str]) -> list[Any]:
+        order = {e: i for i, e in enumerate(entry_ids)}
+        return sorted((r for r in every if r.entry_id in order),
+                      key=lambda r: (order[r.entry_id], r.id))
+
+    return for_entries
+
+
+def _route_dict(route: Any) -> dict[str, Any]:
+    return {"entry": route.entry_id, "organisation": route.organisation, "phone": route.phone,
+            "email": route.email, "website": route.website, "hours": route.hours,
+            "note": route.note, "checked": route.checked[:10]}
+
+
+def _routes_text(wijk_id: str, routes: list[Any]) -> str:
+    from bot.routes import contact_line
+
+    lines = [f"In je wijk ({wijk_id}):"]
+    lines += [f"  📍 {contact_line(r)}" + (f" – {r.note}" if r.note else "") for r in routes]
+    return "\n".join(lines)
 
 
 def _explain_text(explain: dict[str, object]) -> str:
@@ -304,15 +348,11 @@ def cmd_routes_export(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_routes_import(args: argparse.Namespace, settings: Settings) -> int:
     import yaml as yaml_module
 
-    from bot.areas import load_areas
+    from bot.local_routes import OPERATOR, LocalRoutes
     from bot.routes import plan_import
-    from bot.storage import RouteStore, Storage  # aiosqlite: loaded only for these commands
 
     service = _service(settings)
-    try:
-        areas = load_areas(kb=service.kb)
-    except KnowledgeError as exc:
-        raise CliError(f"wijken: {exc.problems[0]}") from exc
+    areas, run = _local_routes(settings, service)
     try:
         # Every value as text: YAML would read an unquoted 0201234567 as an octal number.
         data = yaml_module.load(Path(args.file).read_text(encoding="utf-8"),
@@ -323,31 +363,27 @@ def cmd_routes_import(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(f"{args.file}: not valid YAML", EXIT_USAGE) from exc
     items = data.get("routes") if isinstance(data, dict) else None
 
-    async def main() -> int:
-        async with await Storage.open(settings.db_path) as storage:
-            routes = RouteStore(storage)
-            existing = {r.id: r for r in await routes.all_routes()}
-            plan = plan_import(items, existing, service.kb, areas)
-            for problem in plan.problems:
-                print(f"ERROR {problem}")
-            if plan.problems:
-                print(f"nothing imported: {len(plan.problems)} problem(s)", file=sys.stderr)
-                return EXIT_ERROR
-            verb = "would" if args.dry_run else "will"
-            print(f"{verb} add {len(plan.adds)}, change {len(plan.changes)}, leave "
-                  f"{plan.unchanged} unchanged")
-            for draft in plan.adds:
-                print(f"  + {draft.wijk_id} / {draft.entry_id}: {draft.organisation}")
-            for route_id, draft in plan.changes:
-                print(f"  ~ #{route_id} {draft.wijk_id} / {draft.entry_id}: {draft.organisation}")
-            if not args.dry_run:
-                for draft in plan.adds:
-                    await routes.add(draft, "cli")
-                for route_id, draft in plan.changes:
-                    await routes.update(route_id, draft, "cli")
-            return EXIT_OK
+    async def main(local: LocalRoutes) -> int:
+        existing = {r.id: r for r in await local.routes.all_routes()}
+        plan = plan_import(items, existing, service.kb, areas)
+        for problem in plan.problems:
+            print(f"ERROR {problem}")
+        if plan.problems:
+            print(f"nothing imported: {len(plan.problems)} problem(s)", file=sys.stderr)
+            return EXIT_ERROR
+        verb = "would" if args.dry_run else "will"
+        print(f"{verb} add {len(plan.adds)}, change {len(plan.changes)}, leave "
+              f"{plan.unchanged} unchanged")
+        for draft in plan.adds:
+            print(f"  + {draft.wijk_id} / {draft.entry_id}: {draft.organisation}")
+        for route_id, draft in plan.changes:
+            print(f"  ~ #{route_id} {draft.wijk_id} / {draft.entry_id}: {draft.organisation}")
+        if not args.dry_run:
+            await local.apply_import(OPERATOR, plan)
+        return EXIT_OK
 
-    return _run_storage(main())
+    status: int = run(main)
+    return status
 
 
 def _run_storage(coro: Coroutine[Any, Any, T]) -> T:
@@ -386,26 +422,42 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _wijk_data(settings: Settings, service: Service,
-               wijk_id: str | None) -> tuple[Any, list[Any], dict[str, tuple[str, str]]]:
-    """The wijk (or None), its routes and its praatplaat marks, for the picture and the kaart."""
+def _local_routes(settings: Settings, service: Service) -> tuple[Any, Any]:
+    """The wijken and a function that runs a LocalRoutes operation on the database."""
     from bot.areas import load_areas
-    from bot.storage import RouteStore, Storage  # aiosqlite: loaded only for these commands
 
-    areas = load_areas(kb=service.kb)
+    try:
+        areas = load_areas(kb=service.kb)
+    except KnowledgeError as exc:
+        raise CliError(f"wijken: {exc.problems[0]}") from exc
+
+    def run(operation: Callable[[Any], Coroutine[Any, Any, T]]) -> T:
+        from bot.local_routes import LocalRoutes
+        from bot.storage import Storage  # aiosqlite: loaded only for these commands
+
+        async def main() -> T:
+            async with await Storage.open(settings.db_path) as storage:
+                return await operation(LocalRoutes(storage, areas, service.kb))
+
+        return _run_storage(main())
+
+    return areas, run
+
+
+def _wijk_data(settings: Settings, service: Service, wijk_id: str | None,
+               internal: bool = False) -> tuple[Any, list[Any], dict[str, tuple[str, str]]]:
+    """The wijk (or None), the routes a reader may see (public ones unless `internal`) and its
+    praatplaat marks, for the picture and the kaart."""
+    from bot.local_routes import OPERATOR, PUBLIC
+
+    areas, run = _local_routes(settings, service)
     wijk = areas.get(wijk_id) if wijk_id else None
     if wijk_id and wijk is None:
         raise CliError(f"unknown wijk '{wijk_id}' (see the area list)", EXIT_USAGE)
     if wijk is None or not settings.db_path.exists():
         return wijk, [], {}
-
-    async def main() -> tuple[list[Any], dict[str, tuple[str, str]]]:
-        async with await Storage.open(settings.db_path) as storage:
-            store = RouteStore(storage)
-            return await store.all_routes(wijk.id), await store.marks(wijk.id)
-
-    routes, marks = _run_storage(main())
-    return wijk, routes, marks
+    view = run(lambda local: local.wijk_view(OPERATOR if internal else PUBLIC, wijk.id))
+    return wijk, list(view.routes), view.marks
 
 
 def cmd_praatplaat(args: argparse.Namespace, settings: Settings) -> int:
@@ -435,7 +487,7 @@ def cmd_kaart(args: argparse.Namespace, settings: Settings) -> int:
     if output.suffix.lower() not in (".pdf", ".md"):
         raise CliError("-o needs a file name ending in .pdf or .md", EXIT_USAGE)
     service = _service(settings)
-    wijk, routes, marks = _wijk_data(settings, service, args.wijk)
+    wijk, routes, marks = _wijk_data(settings, service, args.wijk, args.intern)
     from bot import kaart
     from bot.routes import last_change
 
@@ -533,6 +585,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--explain", action="store_true", help="show why an answer won")
     ask.add_argument("--top", type=int, default=3, help="at most N answers (default 3)")
     ask.add_argument("--batch", metavar="FILE", help="one question per line; - for stdin")
+    ask.add_argument("--wijk", metavar="ID",
+                     help="add the public local routes of this wijk to the answers")
     ask.set_defaults(func=cmd_ask)
 
     chat = sub.add_parser("chat", help="a conversation in the console")
@@ -577,6 +631,8 @@ def _parser() -> argparse.ArgumentParser:
 
     card = sub.add_parser("kaart", help="the sociale kaart (PDF or Markdown)")
     card.add_argument("--wijk", help="wijk id (default: all partners, no local routes)")
+    card.add_argument("--intern", action="store_true",
+                      help="include the wijk's internal routes (for its members only)")
     card.add_argument("-o", "--output", required=True, help="FILE.pdf or FILE.md")
     card.set_defaults(func=cmd_kaart)
 

@@ -13,6 +13,7 @@ from typing import Any
 from bot import contacts
 from bot.areas import Areas
 from bot.knowledge import KnowledgeBase
+from bot.privacy import find_personal_data
 
 STALE_AFTER = dt.timedelta(days=183)  # about six months
 YAML_FIELDS = ("id", "wijk", "entry", "organisation", "phone", "email", "website", "hours",
@@ -78,6 +79,12 @@ def check_route(raw: dict[str, Any], kb: KnowledgeBase, areas: Areas) -> RouteDr
         note = contacts.text(str(raw.get("note") or ""), "De notitie")
     except contacts.ContactError as exc:
         raise RouteError(str(exc)) from exc
+    found = list(dict.fromkeys(f.kind for f in find_personal_data(note)))
+    if found:  # the whole wijk reads a note: it is no place for a pupil's or parent's data
+        raise RouteError(
+            f"De notitie lijkt persoonsgegevens te bevatten ({', '.join(found)}). Zet hier geen "
+            "gegevens van leerlingen, ouders of collega's; een werknummer of -adres hoort in "
+            "zijn eigen veld.")
     internal = raw.get("internal", False)
     if isinstance(internal, str):
         internal = {"true": True, "ja": True, "false": False, "nee": False, "": False}.get(

@@ -22,6 +22,24 @@ NO_ANSWER_WITH_SUGGESTIONS = (
 )
 
 CLARIFY = "Bedoel je…?"
+CLARIFY_NEITHER = "Geen van beide"
+
+WIJK_OFFER = "Kies je wijk met /wijk, dan zie ik ook de lokale contacten."
+
+BOT_DESCRIPTION = (
+    "Wijkwijzer helpt leerkrachten, IB'ers, schoolleiders en wijkteams kiezen wie je in de wijk "
+    "inschakelt rond leerlingen en gezinnen: wijkteam, CJG, GGD, leerplicht, jongerenwerk en "
+    "meer. Stel je vraag in gewone woorden. Bij zorgen over veiligheid krijg je altijd eerst de "
+    "noodroute. Noem geen namen of gegevens van leerlingen of ouders."
+)
+BOT_SHORT_DESCRIPTION = (
+    "Wie bel ik hierover? Partners in de wijk rond school en gezin, in gewone woorden."
+)
+
+SMALL_TALK = (
+    "Hoi! Graag gedaan. Stel gerust een vraag, bijvoorbeeld \"wie bel ik bij verzuim?\" of "
+    "\"wat doet het wijkteam?\"."
+)
 
 SAFETY_ONLY = (
     "Neem bij twijfel altijd contact op met de aandachtsfunctionaris of IB'er van je school."
@@ -63,6 +81,8 @@ WELCOME = (
     "gezinnen.\n"
     "• Stel je vraag in gewone woorden, bijvoorbeeld \"wie bel ik bij verzuim?\".\n"
     "• Of blader zonder typen: /partners, /situaties en /tips.\n"
+    "• Kies met /wijk je wijk: dan zie je de lokale contacten, en met /praatplaat en /kaart "
+    "het netwerk van je wijk.\n"
     "• Bij zorgen over veiligheid krijg je altijd eerst de noodroute.\n\n"
     "Noem geen namen of andere gegevens van leerlingen of ouders: beschrijf de situatie "
     "algemeen, zoals \"een leerling uit groep 6\"."
@@ -84,6 +104,9 @@ HELP = (
     "/tips – tips voor samenwerken met de wijk\n"
     "/tip – een willekeurige tip\n"
     "/zoek &lt;vraag&gt; – zoeken (handig in groepen)\n"
+    "/wijk – kies je wijk voor lokale contactroutes\n"
+    "/praatplaat – je wijk als plaatje\n"
+    "/kaart – de sociale kaart van je wijk als PDF\n"
     "/privacy – wat ik bewaar\n"
     "/over – bronnen en hoe actueel ze zijn\n\n"
     "Delen: typ in een andere chat @{bot} en je vraag, en kies een antwoord om door te sturen."
@@ -91,32 +114,42 @@ HELP = (
 
 PRIVACY = (
     "<b>Wat Wijkwijzer bewaart</b>\n"
-    "• Per onderwerp uit de kennisbank: hoe vaak het als antwoord is gegeven en hoeveel 👍 en 👎 "
-    "het kreeg. Zonder je vraag, zonder je naam of gebruikers-id en zonder chat-id. Deze "
-    "tellingen blijven bewaard zolang het onderwerp bestaat; beheerders van de kennisbank zien "
-    "ze.\n"
-    "• Als je met /wijk een wijk kiest: je Telegram-gebruikers-id en die wijk, zodat je de "
-    "lokale contactroutes ziet. Dat blijft bewaard tot je de wijk wist of /vergeetmij gebruikt. "
-    "Alleen de bot zelf gebruikt het.\n"
-    "• Contactroutes die redacteuren toevoegen: werkgegevens van organisaties, met wie ze "
-    "toevoegde en wanneer.\n"
-    "• Je vragen zelf worden niet opgeslagen en niet gelogd. Om spam te remmen onthoudt de bot "
-    "een paar minuten in het werkgeheugen hoeveel berichten je stuurde; dat wordt nergens "
-    "opgeslagen.\n"
-    "• Foutmeldingen in het logboek bevatten alleen het soort fout, nooit je bericht.\n\n"
+    "• Per onderwerp: hoe vaak het als antwoord kwam en hoeveel 👍 en 👎 het kreeg. Zonder je "
+    "vraag, je naam, je gebruikers-id of een chat-id.\n"
+    "• Vragen waarop ik geen antwoord had: 90 dagen, voor de beheerders van de kennisbank. "
+    "Zonder wie ze stelde. Telefoonnummers, adressen, data, namen en andere gegevens haal ik er "
+    "eerst uit; onbekende woorden ook, tot drie verschillende mensen ze gebruikten. Daarvoor "
+    "bewaar ik 90 dagen een versleutelde code van jou en van die woorden, niet de woorden zelf.\n"
+    "• Kies je met /wijk een wijk of school: je gebruikers-id met die keuze, tot je hem wist "
+    "of /vergeetmij gebruikt.\n"
+    "• Ben je lid of redacteur van een wijk: die rol, wie je uitnodigde, en welke routes en "
+    "markeringen je veranderde (met datum), tot /vergeetmij. Daarna blijven de routes bij de "
+    "wijk, zonder jouw gebruikers-id.\n"
+    "• Alle andere vragen worden niet opgeslagen en niet gelogd. Foutmeldingen in het logboek "
+    "noemen alleen het soort fout, nooit je bericht.\n\n"
     "Let op: berichten gaan via de servers van Telegram en zijn niet end-to-end versleuteld. "
     "Noem daarom nooit namen of andere gegevens van leerlingen of ouders.\n\n"
-    "/mijngegevens laat zien wat er over jou is opgeslagen; /vergeetmij wist het."
+    "/mijngegevens laat zien wat er over jou is opgeslagen; /vergeetmij wist het. Beide werken "
+    "alleen in een privégesprek met mij."
 )
 
 MY_DATA = "<b>Wat Wijkwijzer over jou bewaart</b>\n{lines}"
 MY_DATA_NOTHING = "Er is niets over jou opgeslagen."
 MY_DATA_WIJK = "• Je gekozen wijk: {wijk}"
 MY_DATA_ROUTES = "• Contactroutes die jij hebt toegevoegd: {count} (die blijven bij de wijk)"
-FORGET_ASK = (
-    "Weet je het zeker? Dan wis ik je gekozen wijk. Contactroutes die je toevoegde blijven bij "
-    "de wijk, maar zonder jouw gebruikers-id."
+MY_DATA_AUDIT = "• Wijzigingen die jouw id noemen (routes, rollen, markeringen): {count}"
+MY_DATA_INVITES = "• Uitnodigingscodes die jij maakte: {made}; die jij gebruikte: {used}"
+MY_DATA_MARKS = "• Markeringen op de praatplaat die jij zette: {count}"
+MY_DATA_WORDS = (
+    "• Versleutelde codes van onbekende woorden uit je vragen (90 dagen, zonder de woorden "
+    "zelf): {count}"
 )
+FORGET_ASK = (
+    "Weet je het zeker? Dan wis ik je gekozen wijk en school, je rollen en de codes van je "
+    "woorden. Contactroutes en wijzigingen die je maakte blijven bij de wijk, maar zonder jouw "
+    "gebruikers-id."
+)
+FORGET_NOT_YOURS = "Deze knop is van iemand anders. Typ zelf /vergeetmij als je dat wilt."
 FORGET_YES = "Ja, wis mijn gegevens"
 FORGET_NO = "Nee"
 FORGET_DONE = "Je gegevens zijn gewist."
@@ -140,6 +173,10 @@ SLOW_DOWN = (
     "Even rustig aan: je stuurt veel berichten tegelijk. Over een paar seconden kan het weer."
 )
 ERROR = "Er ging iets mis aan mijn kant. Probeer het zo nog eens."
+STORAGE_BUSY = (
+    "Ik kan dat nu even niet opslaan of opzoeken: de opslag is bezet. Probeer het over een "
+    "minuut nog eens; er is niets veranderd."
+)
 SEARCH_USAGE = "Typ na /zoek je vraag, bijvoorbeeld: /zoek leerplichtambtenaar"
 GROUP_INTRO = (
     "Hoi allemaal! Ik ben Wijkwijzer: ik vertel wie je in de wijk kunt inschakelen rond "
@@ -205,6 +242,19 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 # --- editors and invitations -------------------------------------------------------------------
 
 NOT_ALLOWED = "Dat mag alleen een beheerder of een redacteur van deze wijk."
+ROUTE_CONFLICT = (
+    "Iemand anders heeft deze route net gewijzigd: {field} is nu \"{value}\". Er is niets "
+    "opgeslagen. Begin opnieuw met /route om het te bekijken."
+)
+ROUTE_FIELD_NAMES: dict[str, str] = {
+    "organisation": "de naam", "phone": "het telefoonnummer", "email": "het e-mailadres",
+    "website": "de website", "hours": "de inlooptijden", "note": "de notitie",
+    "internal": "intern of openbaar", "wijk_id": "de wijk", "entry_id": "de partner",
+}
+PRIVATE_ONLY = (
+    "Dat doe ik alleen in een privégesprek, zodat niemand anders meeleest. Stuur me een "
+    "bericht: @{bot}"
+)
 INVITE_USAGE = (
     "Gebruik: /uitnodigen &lt;wijk-id&gt; [lid]. Zonder 'lid' maak je een code voor een "
     "redacteur (mag routes wijzigen); met 'lid' een code voor schoolpersoneel (ziet ook interne "

@@ -31,6 +31,7 @@ from handlers import (
     route_edit,
     wijk,
 )
+from handlers import callbackdata as cb
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -47,9 +48,23 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     ]
     # The /route conversation comes first: while it runs, its buttons and texts are its own.
     app.add_handler(route_edit.conversation())
+    app.add_handler(CommandHandler("route", route_edit.on_route_elsewhere,
+                                   ~filters.ChatType.PRIVATE))
     for name, callback in commands:
         app.add_handler(CommandHandler(name, callback))
-    app.add_handler(CallbackQueryHandler(buttons.on_button))
+    # One handler per feature, each for its own buttons (validated by cb.pattern); what none
+    # of them recognises is stale or forged.
+    for callback, kinds in [
+        (questions.on_answer_button, (cb.OpenEntry, cb.Feedback, cb.Rephrase)),
+        (browse.on_browse_button, (cb.BrowsePartners, cb.BrowseKind, cb.RandomTip)),
+        (wijk.on_wijk_button, (cb.ChooseWijk, cb.ChooseSchool)),
+        (plate.on_mark_button, (cb.PlateMark,)),
+        (editors.on_revoke_button, (cb.Revoke,)),
+        (mydata.on_forget_button, (cb.ForgetMe,)),
+        (route_edit.on_route_button, (cb.RouteStep,)),
+    ]:
+        app.add_handler(CallbackQueryHandler(callback, pattern=cb.pattern(*kinds)))
+    app.add_handler(CallbackQueryHandler(buttons.on_unknown_button))
     app.add_handler(InlineQueryHandler(inline.on_inline_query))
     app.add_handler(ChatMemberHandler(groups.on_my_membership,
                                       ChatMemberHandler.MY_CHAT_MEMBER))

@@ -10,7 +10,8 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.knowledge import AGE_LABELS, DOMAIN_LABELS, Entry
 from handlers import callbackdata as cb
-from handlers.common import deps, send, send_answer
+from handlers.deps import deps
+from handlers.sending import edit_view, own_view, send, send_answer
 
 PAGE_SIZE = 8
 
@@ -106,3 +107,24 @@ async def on_random_tip(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     d = deps(context)
     await send_answer(context, chat.id, d.service.random_tip(d.rng))
+
+
+async def on_browse_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A page or filter in a /partners, /situaties or /tips list: the list changes in place,
+    and only a list of the same kind (a forged press on another message changes nothing)."""
+    query = update.callback_query
+    assert query is not None
+    action = cb.decode(query.data)
+    if isinstance(action, cb.RandomTip) and update.effective_chat is not None:
+        await query.answer()
+        d = deps(context)
+        await send_answer(context, update.effective_chat.id, d.service.random_tip(d.rng))
+        return
+    if not isinstance(action, cb.BrowsePartners | cb.BrowseKind) or \
+            not own_view(query, type(action)):
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+    text, markup = (partners_view(context, action) if isinstance(action, cb.BrowsePartners)
+                    else kind_view(context, action))
+    await query.answer()
+    await edit_view(query, text, markup)

@@ -8,6 +8,7 @@ button, a button from another bot, forged data) decodes to None and gets a polit
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 PREFIX = "w1"
@@ -48,6 +49,11 @@ class RandomTip:
 
 
 @dataclass(frozen=True, slots=True)
+class Rephrase:
+    """"Geen van beide" under "Bedoel je…?": ask the user to say it differently."""
+
+
+@dataclass(frozen=True, slots=True)
 class ChooseWijk:
     wijk_id: str  # "" clears the choice
 
@@ -55,6 +61,7 @@ class ChooseWijk:
 @dataclass(frozen=True, slots=True)
 class ForgetMe:
     confirmed: bool
+    user_id: int  # the requester: only they can answer the question
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +95,7 @@ class PlateMark:
 
 
 Action = (OpenEntry | Feedback | BrowsePartners | BrowseKind | RandomTip | ChooseWijk | ForgetMe
-          | Revoke | RouteStep | ChooseSchool | PlateMark)
+          | Revoke | RouteStep | ChooseSchool | PlateMark | Rephrase)
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"{PREFIX}:a:({_ID})"), "open"),
@@ -97,8 +104,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
      "partners"),
     (re.compile(rf"{PREFIX}:k:({'|'.join(_KINDS)}):(\d{{1,3}})"), "kind"),
     (re.compile(rf"{PREFIX}:t"), "tip"),
+    (re.compile(rf"{PREFIX}:n"), "rephrase"),
     (re.compile(rf"{PREFIX}:w:((?:{_ID})?)"), "wijk"),
-    (re.compile(rf"{PREFIX}:x:([yn])"), "forget"),
+    (re.compile(rf"{PREFIX}:x:([yn]):(\d{{1,15}})"), "forget"),
     (re.compile(rf"{PREFIX}:s:({_ID}):(-1|\d{{1,3}})"), "school"),
     (re.compile(rf"{PREFIX}:m:((?:{_ID})?):(\d{{1,2}})"), "mark"),
     (re.compile(rf"{PREFIX}:v:(\d{{1,15}}):({_ID})"), "revoke"),
@@ -118,10 +126,12 @@ def encode(action: Action) -> str:
             data = f"{PREFIX}:k:{kind}:{page}"
         case RandomTip():
             data = f"{PREFIX}:t"
+        case Rephrase():
+            data = f"{PREFIX}:n"
         case ChooseWijk(wijk_id):
             data = f"{PREFIX}:w:{wijk_id}"
-        case ForgetMe(confirmed):
-            data = f"{PREFIX}:x:{'y' if confirmed else 'n'}"
+        case ForgetMe(confirmed, user_id):
+            data = f"{PREFIX}:x:{'y' if confirmed else 'n'}:{user_id}"
         case Revoke(user_id, wijk_id):
             data = f"{PREFIX}:v:{user_id}:{wijk_id}"
         case RouteStep(step, value):
@@ -133,6 +143,15 @@ def encode(action: Action) -> str:
     if len(data.encode()) > MAX_BYTES or decode(data) != action:
         raise ValueError(f"cannot encode {action!r} as callback data")
     return data
+
+
+def pattern(*kinds: type) -> Callable[[object], bool]:
+    """For `CallbackQueryHandler(pattern=…)`: the data is a valid button of one of these kinds,
+    so that each feature's handler sees only its own buttons."""
+    def matches(data: object) -> bool:
+        return isinstance(data, str) and isinstance(decode(data), kinds)
+
+    return matches
 
 
 def decode(data: str | None) -> Action | None:
@@ -155,7 +174,7 @@ def decode(data: str | None) -> Action | None:
         if name == "wijk":
             return ChooseWijk(groups[0])
         if name == "forget":
-            return ForgetMe(groups[0] == "y")
+            return ForgetMe(groups[0] == "y", int(groups[1]))
         if name == "revoke":
             return Revoke(int(groups[0]), groups[1])
         if name == "route":
@@ -164,5 +183,7 @@ def decode(data: str | None) -> Action | None:
             return ChooseSchool(groups[0], int(groups[1]))
         if name == "mark":
             return PlateMark(groups[0], int(groups[1]))
+        if name == "rephrase":
+            return Rephrase()
         return RandomTip()
     return None

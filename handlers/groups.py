@@ -6,8 +6,8 @@ from telegram import ChatMember, Update
 from telegram.ext import ContextTypes
 
 from bot import texts
-from handlers.common import send
 from handlers.render import esc
+from handlers.sending import send
 
 _IN = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 

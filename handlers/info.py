@@ -9,8 +9,9 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from handlers import callbackdata as cb
-from handlers.common import deps, local_block, send, send_answer
+from handlers.deps import deps
 from handlers.render import esc, pack
+from handlers.sending import local_block, send, send_answer
 from handlers.wijk import choose_wijk
 
 _PAYLOAD_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")

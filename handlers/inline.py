@@ -15,8 +15,9 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.service import Answer
 from bot.storage import StorageError
-from handlers.common import allowed, deps, local_block
+from handlers.deps import allowed, deps
 from handlers.render import answer_blocks, answer_keyboard, pack, safety_html
+from handlers.sending import local_block
 
 log = logging.getLogger(__name__)
 
@@ -76,4 +77,5 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 results.append(_article(answer, await local_block(update, context, answer)))
     button = None if results else InlineQueryResultsButton(texts.INLINE_EMPTY_TITLE,
                                                            start_parameter="inline")
-    await query.answer(results, cache_time=30, is_personal=False, button=button)
+    # Results may carry the sender's wijk's routes: Telegram must not serve them to others.
+    await query.answer(results, cache_time=30, is_personal=True, button=button)

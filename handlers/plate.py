@@ -10,12 +10,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.areas import Wijk
-from bot.routes import Route, last_change, plate_statuses
+from bot.local_routes import NotAllowedError, WijkView
+from bot.routes import last_change, plate_statuses
 from bot.storage import StorageError
 from handlers import callbackdata as cb
-from handlers.common import deps, send, user_wijk_id
+from handlers.deps import deps, refusal, user_wijk_id, viewer
 from handlers.render import esc, pack
+from handlers.sending import edit_view, own_view, private_only, send
 from handlers.wijk import wijk_keyboard
 
 log = logging.getLogger(__name__)
@@ -25,21 +26,19 @@ _CACHE_KEY = "praatplaat-cache"
 CAPTION_LIMIT = 1024
 
 
-async def _wijk_data(update: Update, context: ContextTypes.DEFAULT_TYPE
-                     ) -> tuple[Wijk | None, list[Route], dict[str, tuple[str, str]]]:
-    """The wijk asked for ("/praatplaat <wijk-id>") or the user's own, its routes and marks."""
+async def _wijk_view(update: Update, context: ContextTypes.DEFAULT_TYPE) -> WijkView:
+    """The wijk asked for ("/praatplaat <wijk-id>") or the user's own, with what this user may
+    see of it here (LocalRoutes decides: internal routes never outside a member's private chat)."""
     d = deps(context)
-    if d.routes is None or d.areas is None:
-        return None, [], {}
+    who = viewer(update)
+    if d.local is None or who is None:
+        return WijkView(None, (), {})
     try:
         asked = (context.args or [""])[0]
-        wijk = d.areas.get(asked or await user_wijk_id(update, context) or "")
-        if wijk is None:
-            return None, [], {}
-        return wijk, await d.routes.all_routes(wijk.id), await d.routes.marks(wijk.id)
+        return await d.local.wijk_view(who, asked or await user_wijk_id(update, context))
     except StorageError as exc:
         log.warning("wijk data not readable: %s", exc)
-        return None, [], {}
+        return WijkView(None, (), {})
 
 
 async def on_praatplaat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -49,7 +48,8 @@ async def on_praatplaat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     from bot import praatplaat  # matplotlib: loaded on first use only
 
-    wijk, routes, marks = await _wijk_data(update, context)
+    view = await _wijk_view(update, context)
+    wijk, routes, marks = view.wijk, list(view.routes), view.marks
     items = praatplaat.items_for(d.service.kb, plate_statuses(routes, d.service.kb, marks))
     title = f"Praatplaat {wijk.name}" if wijk else "Praatplaat: alle partners"
     changed = last_change(routes, d.service.kb, marks)
@@ -70,28 +70,27 @@ async def on_praatplaat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 MARK_PAGE = 8
 MARK_ICONS = {"now": "🟦", "wanted": "🟧", None: "⬜"}
-NEXT_MARK = {None: "now", "now": "wanted", "wanted": None}
 
 
 async def _editor_wijk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
-    """The user's wijk when they may edit it (editor there, or admin)."""
+    """The user's wijk when they may edit it here (LocalRoutes decides)."""
     d = deps(context)
-    user = update.effective_user
-    if user is None or d.routes is None:
-        return None
+    who = viewer(update)
     wijk_id = await user_wijk_id(update, context)
-    if wijk_id is None:
+    if d.local is None or who is None or wijk_id is None:
         return None
-    if user.id in d.admins or await d.routes.role_in(user.id, wijk_id) == "editor":
-        return wijk_id
-    return None
+    try:
+        await d.local.require_edit(who, wijk_id)
+    except NotAllowedError:
+        return None
+    return wijk_id
 
 
 async def _mark_keyboard(context: ContextTypes.DEFAULT_TYPE, wijk_id: str,
                          page: int) -> InlineKeyboardMarkup:
     d = deps(context)
-    assert d.routes is not None
-    marks = await d.routes.marks(wijk_id)
+    assert d.local is not None
+    marks = await d.local.marks(wijk_id)
     partners = d.service.partners()
     pages = max(1, -(-len(partners) // MARK_PAGE))
     page = min(max(page, 0), pages - 1)
@@ -111,7 +110,7 @@ async def _mark_keyboard(context: ContextTypes.DEFAULT_TYPE, wijk_id: str,
 
 async def on_mark(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
-    if chat is None:
+    if chat is None or not await private_only(update, context):
         return
     wijk_id = await _editor_wijk(update, context)
     if wijk_id is None:
@@ -123,22 +122,23 @@ async def on_mark(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def mark(update: Update, context: ContextTypes.DEFAULT_TYPE, action: cb.PlateMark) -> str:
     """A press in the /markeren list: cycle the partner's mark, then show the list again."""
     d = deps(context)
-    user = update.effective_user
+    who = viewer(update)
     query = update.callback_query
-    wijk_id = await _editor_wijk(update, context)
-    entry = d.service.kb.get(action.entry_id) if action.entry_id else None
-    if wijk_id is None or user is None or d.routes is None or \
-            (action.entry_id and (entry is None or entry.kind != "partner")):
+    wijk_id = await user_wijk_id(update, context)
+    if d.local is None or who is None or wijk_id is None:
         return texts.NOT_ALLOWED
-    if entry is not None:
-        current = (await d.routes.marks(wijk_id)).get(entry.id, (None, ""))[0]
-        try:
-            await d.routes.set_mark(wijk_id, entry.id, NEXT_MARK[current], f"user:{user.id}")
-        except StorageError:
-            return texts.ERROR
-    if query is not None and query.message is not None:
-        await query.edit_message_text(texts.MARK_INTRO, reply_markup=await _mark_keyboard(
-            context, wijk_id, action.page))
+    try:
+        if action.entry_id:
+            await d.local.cycle_mark(who, wijk_id, action.entry_id)
+        else:
+            await d.local.require_edit(who, wijk_id)
+    except NotAllowedError as exc:
+        return refusal(context, exc)
+    except StorageError:
+        return texts.ERROR
+    if query is not None and own_view(query, cb.PlateMark):
+        await edit_view(query, texts.MARK_INTRO, await _mark_keyboard(context, wijk_id,
+                                                                      action.page))
     return ""
 
 
@@ -150,10 +150,20 @@ async def on_kaart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     from bot import kaart  # fpdf2: loaded on first use only
 
-    wijk, routes, marks = await _wijk_data(update, context)
+    view = await _wijk_view(update, context)
+    wijk, routes, marks = view.wijk, list(view.routes), view.marks
     title = f"Sociale kaart {wijk.name}" if wijk else "Sociale kaart: alle partners"
     changed = last_change(routes, d.service.kb, marks)
     async with _DRAWING:
         document = await asyncio.to_thread(kaart.pdf, d.service.kb, routes, title, changed)
     await context.bot.send_document(chat.id, document, filename="sociale-kaart.pdf",
                                     caption=esc(title))
+
+
+async def on_mark_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None
+    action = cb.decode(query.data)
+    assert isinstance(action, cb.PlateMark)
+    outcome = await mark(update, context, action)
+    await query.answer(outcome or None, show_alert=bool(outcome))

@@ -10,8 +10,11 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.safety import check as safety_check
-from handlers.common import allowed, deps, send, send_reply
+from bot.storage import StorageError
+from handlers import callbackdata as cb
+from handlers.deps import allowed, deps
 from handlers.render import esc, safety_html
+from handlers.sending import local_block, send, send_answer, send_reply
 
 log = logging.getLogger(__name__)
 
@@ -95,3 +98,34 @@ async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     go_on, _ = allowed(update, context)
     if go_on:
         await send(context, chat.id, texts.NON_TEXT)
+
+
+async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Buttons under an answer: open a related entry, 👍/👎, or "geen van beide"."""
+    query = update.callback_query
+    assert query is not None
+    action = cb.decode(query.data)
+    d = deps(context)
+    chat = update.effective_chat
+    match action:
+        case cb.OpenEntry(entry_id) if d.service.kb.get(entry_id) is not None:
+            answer = d.service.answer_for(entry_id)
+            if chat is None or answer is None:
+                # A button under a shared (inline) message: open the bot on that entry.
+                await query.answer(url=f"https://t.me/{context.bot.username}?start={entry_id}")
+                return
+            await query.answer()
+            await send_answer(context, chat.id, answer, await local_block(update, context,
+                                                                          answer))
+        case cb.Feedback(entry_id, helpful) if d.service.kb.get(entry_id) is not None:
+            try:
+                if d.storage is not None:
+                    await d.storage.record_feedback(entry_id, helpful)
+            except StorageError as exc:
+                log.warning("feedback not saved: %s", exc)
+            await query.answer(texts.FEEDBACK_THANKS)
+        case cb.Rephrase() if chat is not None:
+            await query.answer()
+            await send(context, chat.id, esc(texts.REPHRASE_HINT))
+        case _:
+            await query.answer(texts.STALE_BUTTON, show_alert=True)

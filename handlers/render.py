@@ -166,7 +166,10 @@ def reply_messages(reply: Reply, local: str | None = None,
         out.append((notice, None))
     if reply.clarify:
         options = [(a.id, a.title) for a in reply.answers]
-        out.append((esc(texts.CLARIFY), choice_keyboard(options)))
+        keyboard = choice_keyboard(options).inline_keyboard
+        neither = InlineKeyboardButton(texts.CLARIFY_NEITHER,
+                                       callback_data=cb.encode(cb.Rephrase()))
+        out.append((esc(texts.CLARIFY), InlineKeyboardMarkup([*keyboard, [neither]])))
     elif reply.answers:
         answer = reply.answers[0]
         chunks = pack([*answer_blocks(answer), *([local] if local else [])])

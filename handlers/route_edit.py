@@ -20,12 +20,13 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot import contacts, texts
-from bot.routes import RouteDraft, RouteError, check_route, contact_line
+from bot.local_routes import NotAllowedError, Undo, Viewer
+from bot.routes import RouteDraft, RouteError, contact_line
 from bot.storage import StorageError
 from handlers import callbackdata as cb
-from handlers.common import deps, send
-from handlers.editors import is_admin
+from handlers.deps import deps, refusal, viewer
 from handlers.render import esc
+from handlers.sending import private_only, send
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +54,16 @@ def _state(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
 
 async def _editable_wijken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> list[str]:
     d = deps(context)
-    user = update.effective_user
-    if user is None or d.routes is None or d.areas is None:
+    who = viewer(update)
+    if who is None or not who.private or d.local is None:
         return []
-    if is_admin(update, context):
-        return [w.id for w in d.areas.wijken]
-    return [w for w in await d.routes.editor_wijken(user.id) if d.areas.get(w)]
+    return await d.local.editable_wijken(who.user_id)
+
+
+def _who(update: Update) -> Viewer:
+    who = viewer(update)
+    assert who is not None
+    return who
 
 
 async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
@@ -73,6 +78,11 @@ def _choice(update: Update) -> cb.RouteStep | None:
     query = update.callback_query
     action = cb.decode(query.data if query else None)
     return action if isinstance(action, cb.RouteStep) else None
+
+
+async def on_route_elsewhere(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/route outside a private chat: a pointer there (the conversation itself is private)."""
+    await private_only(update, context)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -117,9 +127,12 @@ async def on_wijk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
                                       "woorden, bijvoorbeeld <i>wijkteam</i> of <i>verzuim</i>.")
         return ENTRY_QUERY
     d = deps(context)
-    assert d.routes is not None
-    rows = [[_button(f"{r.entry_id}: {r.organisation}", "route", str(r.id))]
-            for r in await d.routes.all_routes(choice.value)]
+    assert d.local is not None
+    try:
+        routes = await d.local.routes_to_edit(_who(update), choice.value)
+    except NotAllowedError:
+        return await cancel(update, context)
+    rows = [[_button(f"{r.entry_id}: {r.organisation}", "route", str(r.id))] for r in routes]
     if not rows:
         await _reply(update, context, "Deze wijk heeft nog geen routes.")
         return await _end(context)
@@ -158,8 +171,12 @@ async def on_entry_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
 async def on_route_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     choice = _choice(update)
     d = deps(context)
-    assert d.routes is not None
-    route = await d.routes.get(int(choice.value)) if choice and choice.value.isdigit() else None
+    assert d.local is not None
+    try:
+        route = (await d.local.route_to_edit(_who(update), int(choice.value))
+                 if choice and choice.value.isdigit() else None)
+    except NotAllowedError:
+        route = None
     state = _state(context)
     if choice is None or choice.step != "route" or route is None or \
             route.wijk_id != state.get("wijk"):
@@ -220,8 +237,8 @@ def _draft(context: ContextTypes.DEFAULT_TYPE) -> RouteDraft:
     values = dict(state["values"])
     values.update(wijk=state["wijk"], entry=state["entry"])
     d = deps(context)
-    assert d.areas is not None
-    return check_route(values, d.service.kb, d.areas)
+    assert d.local is not None
+    return d.local.check(values)
 
 
 async def on_internal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -248,56 +265,58 @@ async def on_save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     choice = _choice(update)
     state = _state(context)
     d = deps(context)
-    user = update.effective_user
-    if choice is None or choice.step != "save" or user is None or d.routes is None or \
+    if choice is None or choice.step != "save" or d.local is None or \
             state.get("wijk") not in await _editable_wijken(update, context):
         return await cancel(update, context)
-    actor = f"user:{user.id}"
+    who = _who(update)
     try:
         if state["action"] == "remove":
-            route_id = int(state["route_id"])
-            await d.routes.remove(route_id, actor)
+            last = await d.local.remove(who, int(state["route_id"]))
             done = "De route is verwijderd."
+        elif state["action"] == "add":
+            last = await d.local.add(who, _draft(context))
+            done = "De route is opgeslagen."
         else:
-            draft = _draft(context)
-            if state["action"] == "add":
-                route_id = await d.routes.add(draft, actor)
-                done = "De route is opgeslagen."
-            else:
-                route_id = int(state["route_id"])
-                await d.routes.update(route_id, draft, actor)
-                done = "De route is bijgewerkt."
-    except (StorageError, RouteError) as exc:
+            shown = d.local.check(_raw(state["before"]))
+            last = await d.local.change(who, int(state["route_id"]), _draft(context), shown)
+            done = "De route is bijgewerkt."
+    except NotAllowedError as exc:
+        await _reply(update, context, esc(refusal(context, exc)))
+        return await _end(context)
+    except RouteError as exc:
+        await _reply(update, context, esc(str(exc)))
+        return await _end(context)
+    except StorageError as exc:
         log.warning("route not saved: %s", exc.__class__.__name__)
         await _reply(update, context, esc(texts.ERROR))
         return await _end(context)
     assert context.user_data is not None
-    context.user_data["route_undo"] = {"route_id": route_id, "action": state["action"],
-                                       "before": state.get("before")}
+    context.user_data["route_undo"] = last
     await _reply(update, context, done, InlineKeyboardMarkup([[
-        _button("Ongedaan maken", "undo", str(route_id))]]))
+        _button("Ongedaan maken", "undo", str(last.route_id))]]))
     return await _end(context)
 
 
+def _raw(fields: dict[str, Any]) -> dict[str, Any]:
+    """A stored draft's fields in the form `check_route` reads."""
+    raw = dict(fields)
+    raw.update(wijk=raw.pop("wijk_id"), entry=raw.pop("entry_id"))
+    return raw
+
+
 async def undo(update: Update, context: ContextTypes.DEFAULT_TYPE, action: cb.RouteStep) -> str:
-    """The undo button under a saved change: only for the same user and the last change."""
+    """The undo button under a saved change: only for the same user, the last change, and
+    while they still may edit the wijk."""
     d = deps(context)
-    user = update.effective_user
+    who = viewer(update)
     last = (context.user_data or {}).get("route_undo")
-    if user is None or d.routes is None or not last or str(last["route_id"]) != action.value:
+    if who is None or d.local is None or not isinstance(last, Undo) or \
+            str(last.route_id) != action.value:
         return texts.STALE_BUTTON
-    actor = f"user:{user.id}"
-    route_id = int(last["route_id"])
     try:
-        if last["action"] == "add":
-            await d.routes.remove(route_id, actor)
-        elif last["action"] == "remove":
-            await d.routes.restore(route_id, actor)
-        else:
-            before = dict(last["before"])
-            assert d.areas is not None
-            before.update(wijk=before.pop("wijk_id"), entry=before.pop("entry_id"))
-            await d.routes.update(route_id, check_route(before, d.service.kb, d.areas), actor)
+        await d.local.undo(who, last)
+    except NotAllowedError as exc:
+        return refusal(context, exc)
     except (StorageError, RouteError):
         return texts.ERROR
     assert context.user_data is not None
@@ -352,21 +371,16 @@ async def send_stale_reminders(context: ContextTypes.DEFAULT_TYPE) -> int:
     """JobQueue callback: every editor hears which routes of their wijk were not checked for
     six months, with a button to confirm each; the number of reminders sent."""
     d = deps(context)
-    if d.routes is None or d.areas is None:
+    if d.local is None:
         return 0
     try:
-        stale = await d.routes.stale_routes()
-        by_wijk: dict[str, list[Any]] = {}
-        for route in stale:
-            by_wijk.setdefault(route.wijk_id, []).append(route)
         sent = 0
-        for wijk_id, routes in by_wijk.items():
-            wijk = d.areas.get(wijk_id)
-            for editor in await d.routes.editors_of(wijk_id):
+        for wijk, editors, routes in await d.local.stale_reminders():
+            for editor in editors:
                 rows = [[_button(f"✔ Klopt nog: {r.organisation}", "confirm", str(r.id))]
                         for r in routes[:10]]
-                text = (f"<b>Controleer de contactroutes van {esc(wijk.name if wijk else wijk_id)}"
-                        "</b>\nDeze zijn al zes maanden niet gecontroleerd. Klopt een route nog, "
+                text = (f"<b>Controleer de contactroutes van {esc(wijk.name)}</b>\n"
+                        "Deze zijn al zes maanden niet gecontroleerd. Klopt een route nog, "
                         "druk dan op de knop; anders pas je hem aan met /route.\n"
                         + "\n".join(f"• {esc(contact_line(r))}" for r in routes[:10]))
                 await send(context, editor, text, InlineKeyboardMarkup(rows))
@@ -379,13 +393,28 @@ async def send_stale_reminders(context: ContextTypes.DEFAULT_TYPE) -> int:
 
 async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, action: cb.RouteStep) -> str:
     d = deps(context)
-    user = update.effective_user
-    route = await d.routes.get(int(action.value)) if d.routes and action.value.isdigit() else None
-    if user is None or d.routes is None or route is None or \
-            route.wijk_id not in await _editable_wijken(update, context):
+    who = viewer(update)
+    if who is None or d.local is None or not action.value.isdigit():
         return texts.NOT_ALLOWED
     try:
-        await d.routes.confirm(route.id, f"user:{user.id}")
+        await d.local.confirm(who, int(action.value))
+    except NotAllowedError as exc:
+        return refusal(context, exc)
     except StorageError:
         return texts.ERROR
     return "Bedankt, de route staat weer als gecontroleerd."
+
+
+async def on_route_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"Klopt nog" under a reminder and "Ongedaan maken" under a saved change outlive the
+    /route conversation; any other /route button outside it is stale."""
+    query = update.callback_query
+    assert query is not None
+    action = cb.decode(query.data)
+    match action:
+        case cb.RouteStep("confirm", _):
+            await query.answer(await confirm(update, context, action), show_alert=True)
+        case cb.RouteStep("undo", _):
+            await query.answer(await undo(update, context, action), show_alert=True)
+        case _:
+            await query.answer(texts.STALE_BUTTON, show_alert=True)

@@ -8,10 +8,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.local_routes import NotAllowedError
 from bot.storage import StorageError
 from handlers import callbackdata as cb
-from handlers.common import WIJK_CACHE, deps, send
+from handlers.deps import WIJK_CACHE, deps
 from handlers.render import esc
+from handlers.sending import send
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +60,12 @@ async def choose_school(update: Update, context: ContextTypes.DEFAULT_TYPE,
                         action: cb.ChooseSchool) -> str:
     d = deps(context)
     user = update.effective_user
-    wijk = d.areas.get(action.wijk_id) if d.areas else None
-    if user is None or d.routes is None or wijk is None or \
-            await d.routes.wijk_of(user.id) != wijk.id or action.index >= len(wijk.schools):
+    if user is None or d.local is None:
         return texts.STALE_BUTTON
-    school = wijk.schools[action.index] if action.index >= 0 else None
     try:
-        await d.routes.set_school(user.id, school)
+        school = await d.local.choose_school(user.id, action.wijk_id, action.index)
+    except NotAllowedError as exc:
+        return str(exc)
     except StorageError as exc:
         log.warning("school not saved: %s", exc)
         return texts.ERROR
@@ -75,14 +76,32 @@ async def choose_wijk(update: Update, context: ContextTypes.DEFAULT_TYPE, wijk_i
     """Remember the user's wijk ("" forgets it); the confirmation to show."""
     d = deps(context)
     user = update.effective_user
-    wijk = d.areas.get(wijk_id) if d.areas and wijk_id else None
-    if user is None or d.routes is None or (wijk_id and wijk is None):
+    if user is None or d.local is None:
         return texts.STALE_BUTTON
     try:
-        await d.routes.set_wijk(user.id, wijk.id if wijk else None)
-        if context.user_data is not None:
-            context.user_data[WIJK_CACHE] = wijk.id if wijk else None
+        wijk = await d.local.choose_wijk(user.id, wijk_id)
+    except NotAllowedError as exc:
+        return str(exc)
     except StorageError as exc:
         log.warning("wijk not saved: %s", exc)
         return texts.ERROR
+    if context.user_data is not None:
+        context.user_data[WIJK_CACHE] = wijk.id if wijk else None
     return texts.WIJK_SET.format(wijk=wijk.name) if wijk else texts.WIJK_CLEARED
+
+
+async def on_wijk_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A wijk or school chosen from the /wijk list."""
+    query = update.callback_query
+    assert query is not None
+    action = cb.decode(query.data)
+    chat = update.effective_chat
+    await query.answer()
+    if isinstance(action, cb.ChooseWijk):
+        confirmation = await choose_wijk(update, context, action.wijk_id)
+        if chat is not None:
+            schools = school_keyboard(context, action.wijk_id) if action.wijk_id else None
+            text = esc(confirmation) + ("\n\n" + esc(texts.SCHOOL_CHOOSE) if schools else "")
+            await send(context, chat.id, text, schools)
+    elif isinstance(action, cb.ChooseSchool) and chat is not None:
+        await send(context, chat.id, esc(await choose_school(update, context, action)))

@@ -126,6 +126,11 @@ class _Failure:
     remaining: int
 
 
+def _button_datas(message: dict[str, Any]) -> set[str]:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return {b.get("callback_data", "") for row in rows for b in row}
+
+
 class FakeTelegram:
     """Start with `await fake.start()`; point PTB's base_url at `fake.base_url`."""
 
@@ -146,6 +151,7 @@ class FakeTelegram:
         self.port = 0
         self.max_poll_seconds = 0.5
         self.sent_count = 0  # successful sendMessage calls
+        self.messages: dict[int, dict[str, Any]] = {}  # what the bot sent or edited, by id
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -209,9 +215,17 @@ class FakeTelegram:
         return {"message": body}
 
     def callback(self, chat_id: int, data: str, user_id: int | None = None,
-                 message_id: int = 1) -> dict[str, Any]:
-        message = {"message_id": message_id, "date": int(time.time()),
-                   "chat": self.chat(chat_id), "from": self.bot_user, "text": "…"}
+                 message_id: int | None = None, kind: str = "private") -> dict[str, Any]:
+        """A button press. Like a real client, it comes from the newest message the bot sent in
+        the chat that carries a button with this data; without one (forged data, or an explicit
+        `message_id` of another message), from that message or a bare text message."""
+        if message_id is None:
+            message_id = next((mid for mid, m in reversed(self.messages.items())
+                               if m["chat"]["id"] == chat_id and data in _button_datas(m)), 1)
+        message = self.messages.get(message_id) or {
+            "message_id": message_id, "date": int(time.time()),
+            "chat": self.chat(chat_id, "group" if chat_id < 0 else kind),
+            "from": self.bot_user, "text": "…"}
         return {"callback_query": {"id": str(next(self._message_ids)),
                                    "from": self.user(user_id or chat_id), "chat_instance": "ci",
                                    "data": data, "message": message}}
@@ -289,6 +303,16 @@ class FakeTelegram:
             raise ApiError(400, "Bad Request: bad webhook: HTTPS url must be provided")
         return True
 
+    async def _api_setMyDescription(self, params: dict[str, Any]) -> Any:  # noqa: N802
+        if len(params.get("description") or "") > 512:
+            raise ApiError(400, "Bad Request: description is too long")
+        return True
+
+    async def _api_setMyShortDescription(self, params: dict[str, Any]) -> Any:  # noqa: N802
+        if len(params.get("short_description") or "") > 120:
+            raise ApiError(400, "Bad Request: short description is too long")
+        return True
+
     async def _api_setMyCommands(self, params: dict[str, Any]) -> Any:  # noqa: N802
         commands = params.get("commands") or []
         if not 1 <= len(commands) <= 100:
@@ -313,13 +337,17 @@ class FakeTelegram:
                     break
             return list(self._updates[:100])
 
-    def _message_result(self, chat_id: Any, text: str, markup: Any) -> dict[str, Any]:
-        result: dict[str, Any] = {"message_id": next(self._message_ids),
+    def _message_result(self, chat_id: Any, text: str, markup: Any,
+                        message_id: int | None = None) -> dict[str, Any]:
+        old = self.messages.get(message_id or 0)
+        result: dict[str, Any] = {"message_id": message_id or next(self._message_ids),
                                   "date": int(time.time()),
-                                  "chat": self.chat(int(chat_id)), "from": self.bot_user,
-                                  "text": text}
+                                  "chat": old["chat"] if old else self.chat(
+                                      int(chat_id), "group" if int(chat_id) < 0 else "private"),
+                                  "from": self.bot_user, "text": text}
         if markup:
-            result["reply_markup"] = markup
+            result["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
+        self.messages[result["message_id"]] = result
         return result
 
     async def _api_sendMessage(self, params: dict[str, Any]) -> Any:  # noqa: N802
@@ -333,8 +361,10 @@ class FakeTelegram:
     async def _api_editMessageText(self, params: dict[str, Any]) -> Any:  # noqa: N802
         check_text(params.get("text"), params.get("parse_mode"))
         check_markup(params.get("reply_markup"))
+        message_id = params.get("message_id")
         return self._message_result(params.get("chat_id", 0), params["text"],
-                                    params.get("reply_markup"))
+                                    params.get("reply_markup"),
+                                    int(message_id) if message_id else None)
 
     async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:  # noqa: N802
         if len(params.get("text") or "") > 200:

@@ -16,10 +16,11 @@ from bot import texts
 from bot.app import App, BotOptions, build_application
 from bot.config import load_settings
 from bot.flood import FloodGate
+from bot.local_routes import LocalRoutes
 from bot.service import Service
 from bot.storage import Storage
 from handlers import callbackdata as cb
-from handlers.common import Deps
+from handlers.deps import Deps
 from tests.fake_telegram import FakeTelegram
 
 CHAT = 4242
@@ -35,6 +36,11 @@ class Harness:
     def deps(self) -> Deps:
         found: Deps = self.app.bot_data["deps"]
         return found
+
+    @property
+    def local(self) -> LocalRoutes:
+        assert self.deps.local is not None
+        return self.deps.local
 
     async def say(self, text: str, chat_id: int = CHAT, **extra: Any) -> None:
         await self.fake.push(self.fake.message(chat_id, text, **extra))
@@ -138,7 +144,8 @@ def test_close_candidates_become_a_choice(tmp_path: Path, service: Service) -> N
         (text,) = await h.replies(1)
         assert text == texts.CLARIFY
         options = [cb.decode(b["callback_data"]) for b in buttons(h.fake.sent(CHAT)[0].params)]
-        assert len(options) >= 2 and all(isinstance(o, cb.OpenEntry) for o in options)
+        assert len(options) >= 3 and all(isinstance(o, cb.OpenEntry) for o in options[:-1])
+        assert options[-1] == cb.Rephrase()  # "geen van beide"
 
     run(tmp_path, service, body)
 
@@ -174,7 +181,7 @@ def test_browsing_partners_pages_through_an_edited_message(tmp_path: Path,
         await h.fake.wait_for(lambda: bool(h.fake.of("editMessageText")))
         edited = h.fake.of("editMessageText")[0].params
         assert "(2/" in edited["text"]
-        await h.fake.push(h.fake.callback(CHAT, cb.encode(cb.BrowsePartners("wijk", "po", 0))))
+        await h.fake.push(h.fake.callback(CHAT, cb.encode(cb.BrowsePartners("wijk", "all", 0))))
         await h.fake.wait_for(lambda: len(h.fake.of("editMessageText")) >= 2)
 
     run(tmp_path, service, body)
@@ -389,8 +396,29 @@ def test_errors_are_logged_without_text_or_token(tmp_path: Path, service: Servic
     logged = "\n".join(r.getMessage() for r in caplog.records
                        if not r.name.startswith(("tornado", "aiosqlite")))
     assert "BadRequest" in logged and "message update" in logged
+    assert "handlers/sending.py:" in logged  # where it happened
     assert secret_question not in logged
     assert FakeTelegram().token not in logged
+
+
+def test_a_locked_database_is_told_as_busy_and_changes_nothing(tmp_path: Path,
+                                                                service: Service) -> None:
+    import sqlite3
+
+    async def body(h: Harness) -> None:
+        h.local.admins = frozenset({ADMIN})
+        await h.storage._db.execute("PRAGMA busy_timeout = 100")
+        other = sqlite3.connect(h.storage.path)
+        other.execute("BEGIN EXCLUSIVE")  # a backup or another process holds the file
+        try:
+            await h.say("/uitnodigen voorbeeld-noord", chat_id=ADMIN)
+            (told,) = await h.replies(1, chat_id=ADMIN)
+        finally:
+            other.rollback()
+            other.close()
+        assert told == texts.STORAGE_BUSY
+
+    run(tmp_path, service, body)
 
 
 def test_the_token_is_redacted_from_any_log_record() -> None:
@@ -493,20 +521,20 @@ def test_a_chosen_wijk_shows_its_local_route_under_the_answer(tmp_path: Path,
 
 
 def test_a_wijk_deep_link_preselects_the_wijk(tmp_path: Path, service: Service) -> None:
-    from bot.storage import RouteStore
+    from bot.storage import PeopleStore
 
     async def body(h: Harness) -> None:
         await h.say("/start wijk_voorbeeld-zuid")
         (text,) = await h.replies(1)
         assert "Voorbeeldwijk Zuid" in text
-        assert await RouteStore(h.storage).wijk_of(CHAT) == "voorbeeld-zuid"
+        assert await PeopleStore(h.storage).wijk_of(CHAT) == "voorbeeld-zuid"
 
     run(tmp_path, service, body)
 
 
 def test_users_see_and_delete_what_is_stored_about_them(tmp_path: Path,
                                                         service: Service) -> None:
-    from bot.storage import RouteStore
+    from bot.storage import PeopleStore
 
     async def body(h: Harness) -> None:
         await h.say("/mijngegevens")
@@ -519,11 +547,11 @@ def test_users_see_and_delete_what_is_stored_about_them(tmp_path: Path,
         await h.say("/vergeetmij")
         await h.replies(4)
         datas = [cb.decode(b["callback_data"]) for b in buttons(h.fake.sent(CHAT)[3].params)]
-        assert datas == [cb.ForgetMe(True), cb.ForgetMe(False)]
-        await h.fake.push(h.fake.callback(CHAT, cb.encode(cb.ForgetMe(True))))
+        assert datas == [cb.ForgetMe(True, CHAT), cb.ForgetMe(False, CHAT)]
+        await h.fake.push(h.fake.callback(CHAT, cb.encode(cb.ForgetMe(True, CHAT))))
         await h.fake.wait_for(lambda: bool(h.fake.of("editMessageText")))
         assert h.fake.of("editMessageText")[0].params["text"] == texts.FORGET_DONE
-        assert await RouteStore(h.storage).wijk_of(CHAT) is None
+        assert await PeopleStore(h.storage).wijk_of(CHAT) is None
 
     run(tmp_path, service, body)
 
@@ -549,7 +577,7 @@ def test_an_invited_editor_adds_a_route_with_preview_confirmation_and_undo(
     from bot.storage import RouteStore
 
     async def body(h: Harness) -> None:
-        h.deps.admins = frozenset({ADMIN})
+        h.local.admins = frozenset({ADMIN})
         await _invite_and_join(h, "voorbeeld-noord", "", EDITOR)
         assert "redacteur" in h.fake.sent(EDITOR)[0].params["text"]
         await h.say("/route", chat_id=EDITOR)
@@ -585,7 +613,7 @@ def test_nobody_else_can_change_anything(tmp_path: Path, service: Service) -> No
     from bot.storage import RouteStore
 
     async def body(h: Harness) -> None:
-        h.deps.admins = frozenset({ADMIN})
+        h.local.admins = frozenset({ADMIN})
         await h.say("/route", chat_id=STRANGER)
         await h.say("/uitnodigen voorbeeld-noord", chat_id=STRANGER)
         await h.say("/redacteuren", chat_id=STRANGER)
@@ -607,7 +635,7 @@ def test_members_see_internal_routes_and_codes_work_once(tmp_path: Path,
     from bot.storage import RouteStore
 
     async def body(h: Harness) -> None:
-        h.deps.admins = frozenset({ADMIN})
+        h.local.admins = frozenset({ADMIN})
         routes = RouteStore(h.storage)
         await routes.add(RouteDraft("voorbeeld-noord", "cjg", "CJG intern nummer",
                                     phone="020 123 4567", internal=True), "test")
@@ -631,10 +659,10 @@ def test_members_see_internal_routes_and_codes_work_once(tmp_path: Path,
 
 
 def test_admins_list_and_revoke_editors(tmp_path: Path, service: Service) -> None:
-    from bot.storage import RouteStore
+    from bot.storage import PeopleStore
 
     async def body(h: Harness) -> None:
-        h.deps.admins = frozenset({ADMIN})
+        h.local.admins = frozenset({ADMIN})
         await _invite_and_join(h, "voorbeeld-zuid", "", EDITOR)
         await h.say("/redacteuren", chat_id=ADMIN)
         sent = await h.replies(2, chat_id=ADMIN)
@@ -642,7 +670,7 @@ def test_admins_list_and_revoke_editors(tmp_path: Path, service: Service) -> Non
         await h.fake.push(h.fake.callback(ADMIN, cb.encode(cb.Revoke(EDITOR, "voorbeeld-zuid"))))
         await h.fake.wait_for(lambda: any(c.params.get("text") == texts.REVOKED
                                           for c in h.fake.of("answerCallbackQuery")))
-        assert await RouteStore(h.storage).role_in(EDITOR, "voorbeeld-zuid") is None
+        assert await PeopleStore(h.storage).role_in(EDITOR, "voorbeeld-zuid") is None
 
     run(tmp_path, service, body)
 
@@ -673,7 +701,7 @@ def test_editors_are_reminded_of_routes_not_checked_for_six_months(tmp_path: Pat
     from handlers.route_edit import send_stale_reminders
 
     async def body(h: Harness) -> None:
-        h.deps.admins = frozenset({ADMIN})
+        h.local.admins = frozenset({ADMIN})
         routes = RouteStore(h.storage)
         rid = await routes.add(RouteDraft("voorbeeld-noord", "cjg", "CJG Noord",
                                           phone="020 123 4567"), "test")
@@ -699,7 +727,7 @@ def test_editors_are_reminded_of_routes_not_checked_for_six_months(tmp_path: Pat
 def test_inline_cards_carry_the_local_route_and_schools_can_be_chosen(
         tmp_path: Path, service: Service) -> None:
     from bot.routes import RouteDraft
-    from bot.storage import RouteStore
+    from bot.storage import PeopleStore, RouteStore
 
     async def body(h: Harness) -> None:
         routes = RouteStore(h.storage)
@@ -710,7 +738,8 @@ def test_inline_cards_carry_the_local_route_and_schools_can_be_chosen(
         assert "school" in chosen
         await h.fake.push(h.fake.callback(CHAT, cb.encode(cb.ChooseSchool("voorbeeld-noord", 0))))
         await h.replies(2)
-        assert await routes.school_of(CHAT) == "Voorbeeldschool De Linde (voorbeeld)"
+        school = await PeopleStore(h.storage).school_of(CHAT)
+        assert school == "Voorbeeldschool De Linde (voorbeeld)"
         await h.fake.push(h.fake.inline(CHAT, "bieb"))
         await h.fake.wait_for(lambda: bool(h.fake.of("answerInlineQuery")))
         results = h.fake.of("answerInlineQuery")[0].params["results"]
@@ -750,7 +779,7 @@ def test_editors_mark_partners_and_the_picture_follows(tmp_path: Path,
     from bot.storage import RouteStore
 
     async def body(h: Harness) -> None:
-        h.deps.admins = frozenset({ADMIN})
+        h.local.admins = frozenset({ADMIN})
         await h.say("/markeren", chat_id=STRANGER)
         (refused,) = await h.replies(1, chat_id=STRANGER)
         assert refused == texts.NOT_ALLOWED

@@ -11,7 +11,7 @@ from handlers import callbackdata as cb
 ACTIONS = [cb.OpenEntry("wijkteam"), cb.Feedback("cjg", True), cb.Feedback("cjg", False),
            cb.BrowsePartners("wijk", "po", 3), cb.BrowsePartners("all", "all", 0),
            cb.BrowseKind("situation", 2), cb.RandomTip(), cb.ChooseWijk("voorbeeld-noord"),
-           cb.ChooseWijk(""), cb.ForgetMe(True), cb.ForgetMe(False)]
+           cb.ChooseWijk(""), cb.ForgetMe(True, 4242), cb.ForgetMe(False, 999999999999999)]
 
 
 @pytest.mark.parametrize("action", ACTIONS)

@@ -167,6 +167,23 @@ def test_routes_import_checks_reports_and_round_trips(tmp_path: Path) -> None:
     assert b"add 0, change 0, leave 1 unchanged" in again.stdout
 
 
+def test_ask_with_a_wijk_adds_its_public_routes_only(tmp_path: Path) -> None:
+    env = {"WIJKWIJZER_DB": str(tmp_path / "db.sqlite3")}
+    source = tmp_path / "routes.yaml"
+    source.write_text(
+        "routes:\n"
+        "- {wijk: voorbeeld-noord, entry: cjg, organisation: CJG Noord, phone: 020-1234567}\n"
+        "- {wijk: voorbeeld-noord, entry: cjg, organisation: CJG intern, phone: 020-7654321,"
+        " internal: true}\n", encoding="utf-8")
+    assert run("routes", "import", str(source), env=env).returncode == 0
+    result = run("ask", "--json", "--wijk", "voorbeeld-noord", "wat doet het cjg", env=env)
+    answer = json.loads(result.stdout)["answers"][0]
+    assert [r["organisation"] for r in answer["local"]] == ["CJG Noord"]
+    text = run("ask", "--wijk", "voorbeeld-noord", "wat doet het cjg", env=env).stdout.decode()
+    assert "CJG Noord · 020 123 4567" in text and "CJG intern" not in text
+    assert run("ask", "--wijk", "maan", "cjg", env=env).returncode == 2
+
+
 def test_routes_import_refuses_a_file_with_any_bad_route(tmp_path: Path) -> None:
     env = {"WIJKWIJZER_DB": str(tmp_path / "db.sqlite3")}
     source = tmp_path / "routes.yaml"

@@ -72,3 +72,49 @@ def test_old_rows_are_deleted_after_the_retention_period(tmp_path: Path,
 
     deleted, left = run(purge())
     assert deleted == 1 and left == []
+
+
+def test_the_hash_key_lives_outside_the_database_readable_by_the_owner_only(
+        tmp_path: Path, service: Service) -> None:
+    path = tmp_path / "db.sqlite3"
+
+    async def main() -> None:
+        async with await Storage.open(path) as storage:
+            await CuratorLog(storage).log_unanswered("vraag over kwispelhond", 1,
+                                                     service.known_word)
+
+    run(main())
+    key_file = tmp_path / "db.sqlite3.key"
+    key = key_file.read_text().strip()
+    assert len(key) == 32 and key_file.stat().st_mode & 0o777 == 0o600
+    assert key not in "\n".join(sqlite3.connect(path).iterdump())
+
+
+def test_an_older_database_key_moves_out_of_the_database(tmp_path: Path,
+                                                         service: Service) -> None:
+    path = tmp_path / "db.sqlite3"
+
+    async def make_old() -> None:
+        async with await Storage.open(path) as storage:
+            await storage._db.execute("INSERT INTO meta (key, value) VALUES ('salt', 'ab12')")
+            await storage._db.commit()
+
+    async def use() -> None:
+        async with await Storage.open(path) as storage:
+            await CuratorLog(storage).log_unanswered("vraag", 1, service.known_word)
+
+    run(make_old())
+    run(use())
+    assert (tmp_path / "db.sqlite3.key").read_text().strip() == "ab12"
+    assert "ab12" not in "\n".join(sqlite3.connect(path).iterdump())
+
+
+def test_a_name_typed_by_many_colleagues_is_never_released(tmp_path: Path,
+                                                            service: Service) -> None:
+    async def main() -> list[str]:
+        async with await Storage.open(tmp_path / "db.sqlite3") as storage:
+            log = CuratorLog(storage)
+            return [await log.log_unanswered("hoe gaat het met Daan de Jong", user,
+                                             service.known_word) for user in (1, 2, 3, 4)]
+
+    assert not any("Daan" in s or "Jong" in s for s in run(main()))

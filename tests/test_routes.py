@@ -17,7 +17,7 @@ from bot import contacts
 from bot.areas import Areas, load_areas
 from bot.knowledge import KnowledgeBase, KnowledgeError
 from bot.routes import RouteDraft, RouteError, check_route, contact_line
-from bot.storage import MIGRATIONS, SCHEMA_VERSION, RouteStore, Storage
+from bot.storage import MIGRATIONS, SCHEMA_VERSION, PeopleStore, RouteStore, Storage
 
 T = TypeVar("T")
 
@@ -91,6 +91,23 @@ def test_a_route_is_checked_like_in_the_chat(kb: KnowledgeBase, areas: Areas) ->
                     kb, areas)
 
 
+@pytest.mark.parametrize("note", ["Vraag naar mw. de Groot, moeder van leerling Daan",
+                                  "BSN 1112 22 333 van de leerling", "bel ook 06-12345678",
+                                  "geboren 12-03-2015, woont op 1234 AB"])
+def test_a_note_with_personal_data_is_refused_with_the_reason(kb: KnowledgeBase, areas: Areas,
+                                                              note: str) -> None:
+    with pytest.raises(RouteError, match="persoonsgegevens"):
+        check_route({"wijk": "voorbeeld-noord", "entry": "wijkteam", "organisation": "X",
+                     "phone": "0201234567", "note": note}, kb, areas)
+
+
+def test_a_plain_note_is_kept(kb: KnowledgeBase, areas: Areas) -> None:
+    draft = check_route({"wijk": "voorbeeld-noord", "entry": "wijkteam", "organisation": "X",
+                         "phone": "0201234567", "note": "Inloop op dinsdag in de school"},
+                        kb, areas)
+    assert draft.note == "Inloop op dinsdag in de school"
+
+
 def _draft(**changes: Any) -> RouteDraft:
     base: dict[str, Any] = {"wijk_id": "voorbeeld-noord", "entry_id": "wijkteam",
                             "organisation": "Wijkteam Noord", "phone": "020 123 4567"}
@@ -145,10 +162,10 @@ def test_routes_come_in_the_order_of_the_entries_asked(tmp_path: Path) -> None:
 def test_the_user_wijk_is_remembered(tmp_path: Path) -> None:
     async def main() -> None:
         async with await Storage.open(tmp_path / "db.sqlite3") as storage:
-            routes = RouteStore(storage)
-            assert await routes.wijk_of(5) is None
-            await routes.set_wijk(5, "voorbeeld-zuid")
-            assert await routes.wijk_of(5) == "voorbeeld-zuid"
+            people = PeopleStore(storage)
+            assert await people.wijk_of(5) is None
+            await people.set_wijk(5, "voorbeeld-zuid")
+            assert await people.wijk_of(5) == "voorbeeld-zuid"
 
     run(main())
 
@@ -165,7 +182,7 @@ def test_an_old_database_file_is_upgraded(tmp_path: Path) -> None:
 
     async def main() -> int:
         async with await Storage.open(path) as storage:
-            await RouteStore(storage).set_wijk(1, "voorbeeld-noord")
+            await PeopleStore(storage).set_wijk(1, "voorbeeld-noord")
             return (await storage.stats("cjg")).asked
 
     assert run(main()) == 3
@@ -177,11 +194,11 @@ def test_forgetting_a_user_keeps_their_routes_but_not_their_id(tmp_path: Path) -
 
     async def main() -> None:
         async with await Storage.open(path) as storage:
-            routes = RouteStore(storage)
-            await routes.set_wijk(42, "voorbeeld-noord")
+            routes, people = RouteStore(storage), PeopleStore(storage)
+            await people.set_wijk(42, "voorbeeld-noord")
             rid = await routes.add(_draft(), "user:42")
-            await routes.forget_user(42)
-            assert await routes.wijk_of(42) is None
+            await people.forget_user(42)
+            assert await people.wijk_of(42) is None
             assert await routes.get(rid) is not None
             assert await routes.routes_added_by("user:42") == 0
 

@@ -1,0 +1,195 @@
+"""The bot's memory in one SQLite file (aiosqlite): the connection, the schema upgrade at start,
+short write transactions, and the answer counts that feed "most asked" and the curators.
+
+One connection owns the file; every write is a short transaction under one lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections import Counter
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import aiosqlite
+
+from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION
+
+log = logging.getLogger(__name__)
+
+
+class StorageError(Exception):
+    """The database cannot be used; the message says why in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class EntryStats:
+    entry_id: str
+    asked: int
+    thumbs_up: int
+    thumbs_down: int
+
+
+class Storage:
+    """Async access to the SQLite file. Create with `await Storage.open(path)`.
+
+    Answer counts are statistics nobody was promised: they are buffered and written in one
+    transaction by `flush()` (the bot calls it every few seconds and at shutdown), because a
+    thread round trip per answer would cost more than answering. Feedback is written at once.
+    """
+
+    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+        self._pending: Counter[str] = Counter()
+        # One connection serves every handler: a transaction's statements must not interleave
+        # with another coroutine's, so each write transaction holds this lock.
+        self.write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path) -> Storage:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot create the folder for {path}: {exc.strerror}") from exc
+        try:
+            db = await aiosqlite.connect(path, timeout=5.0)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open {path}: {exc}") from exc
+        storage = cls(db, path)
+        try:
+            await storage._prepare()
+        except sqlite3.DatabaseError as exc:
+            await db.close()
+            raise StorageError(f"{path} is not a usable Wijkwijzer database: {exc}") from exc
+        except StorageError:
+            await db.close()
+            raise
+        return storage
+
+    async def _prepare(self) -> None:
+        await self._db.execute("PRAGMA busy_timeout = 5000")
+        mode = await (await self._db.execute("PRAGMA journal_mode = WAL")).fetchone()
+        if mode is None or str(mode[0]).lower() != "wal":
+            log.warning("SQLite WAL mode not available for %s", self.path.name)
+        await self._db.execute("PRAGMA synchronous = NORMAL")
+        version_row = await (await self._db.execute("PRAGMA user_version")).fetchone()
+        version = int(version_row[0]) if version_row else 0
+        if version > SCHEMA_VERSION:
+            raise StorageError(
+                f"{self.path} was written by a newer Wijkwijzer (schema {version}, this version "
+                f"knows {SCHEMA_VERSION}); upgrade Wijkwijzer or use another WIJKWIJZER_DB")
+        for step in range(version, SCHEMA_VERSION):
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in MIGRATIONS[step]:
+                    await self._db.execute(statement)
+                await self._db.execute(f"PRAGMA user_version = {step + 1}")
+                await self._db.commit()
+            except BaseException:
+                await self._db.rollback()
+                raise
+            log.info("database schema upgraded to version %d", step + 1)
+
+    async def close(self) -> None:
+        try:
+            await self.flush()
+        finally:
+            await self._db.close()
+
+    async def __aenter__(self) -> Storage:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None,
+                        exc: BaseException | None, tb: TracebackType | None) -> None:
+        await self.close()
+
+    async def run_in_transaction(self, statements: Sequence[tuple[str, tuple[object, ...]]]
+                                 ) -> list[int | None]:
+        """Run statements in one short transaction; the last row ids, in order."""
+        ids: list[int | None] = []
+        async with self.transaction() as db:
+            for sql, params in statements:
+                cursor = await db.execute(sql, params)
+                ids.append(cursor.lastrowid)
+        return ids
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One short write transaction: the lock keeps other coroutines' statements out, the
+        block's statements are committed together, and any failure rolls them all back (an
+        SQLite error as StorageError)."""
+        async with self.write_lock:
+            try:
+                yield self._db
+                await self._db.commit()
+            except sqlite3.Error as exc:
+                await self._db.rollback()
+                raise StorageError(f"could not save to {self.path.name}: {exc}") from exc
+            except BaseException:
+                await self._db.rollback()
+                raise
+
+    def count_answer(self, entry_id: str) -> None:
+        """Count that an entry was given as an answer (no text, no user); see `flush`."""
+        self._pending[entry_id] += 1
+
+    async def flush(self) -> None:
+        """Write the buffered answer counts in one short transaction."""
+        if not self._pending:
+            return
+        batch, self._pending = self._pending, Counter()
+        try:
+            async with self.transaction() as db:
+                await db.executemany(
+                    "INSERT INTO entry_stats (entry_id, asked) VALUES (?, ?) "
+                    "ON CONFLICT(entry_id) DO UPDATE SET asked = asked + excluded.asked, "
+                    "updated = datetime('now')", sorted(batch.items()))
+        except StorageError:
+            self._pending.update(batch)  # try again with the next flush
+            raise
+
+    async def record_answer(self, entry_id: str) -> None:
+        """Count an answer and write it now (for callers that do not flush)."""
+        self.count_answer(entry_id)
+        await self.flush()
+
+    async def record_feedback(self, entry_id: str, helpful: bool) -> None:
+        """A 👍 or 👎: counted per entry, and kept as a dated event for the curators' report
+        (deleted with the rest of the curators' log after 90 days). No user, no text."""
+        column = "thumbs_up" if helpful else "thumbs_down"
+        async with self.transaction() as db:
+            await db.execute(
+                f"INSERT INTO entry_stats (entry_id, {column}) VALUES (?, 1) "
+                f"ON CONFLICT(entry_id) DO UPDATE SET {column} = {column} + 1, "
+                "updated = datetime('now')", (entry_id,))
+            await db.execute("INSERT INTO curator_log (kind, text) VALUES (?, ?)",
+                             ("thumbs_up" if helpful else "thumbs_down", entry_id))
+
+    async def most_asked(self, limit: int = 10) -> list[str]:
+        await self.flush()
+        cursor = await self._db.execute(
+            "SELECT entry_id FROM entry_stats WHERE asked > 0 "
+            "ORDER BY asked DESC, entry_id LIMIT ?", (limit,))
+        return [row[0] for row in await cursor.fetchall()]
+
+    async def stats(self, entry_id: str) -> EntryStats:
+        await self.flush()
+        cursor = await self._db.execute(
+            "SELECT asked, thumbs_up, thumbs_down FROM entry_stats WHERE entry_id = ?",
+            (entry_id,))
+        row = await cursor.fetchone()
+        return EntryStats(entry_id, *(int(v) for v in row)) if row else EntryStats(
+            entry_id, 0, 0, 0)
+
+    async def all_stats(self) -> list[EntryStats]:
+        await self.flush()
+        cursor = await self._db.execute(
+            "SELECT entry_id, asked, thumbs_up, thumbs_down FROM entry_stats ORDER BY entry_id")
+        return [EntryStats(str(r[0]), int(r[1]), int(r[2]), int(r[3]))
+                for r in await cursor.fetchall()]
