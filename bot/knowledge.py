@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,12 @@ KIND_LABELS: dict[str, str] = {
 
 STALE_AFTER = dt.timedelta(days=365)
 _ID_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+# An entry's `summary` is what a teacher reads first on a phone: short enough to take in at once.
+SUMMARY_MAX_WORDS = 40
+SUMMARY_MAX_SENTENCES = 3
+_WORD_RE = re.compile(r"\S*\w\S*")  # non-space holding a letter or digit: '0800-2000' is one word
+_SENTENCE_END_RE = re.compile(r"[.!?]+(?=\s|$)")  # '113.nl' and '2,5' do not end a sentence
 
 NonEmpty = Annotated[str, Field(min_length=1)]
 
@@ -132,6 +139,7 @@ class EntryModel(_Strict):
     id: Annotated[str, Field(pattern=_ID_RE, max_length=48)]
     kind: Kind
     title: Annotated[str, Field(min_length=2, max_length=120)]
+    summary: Annotated[str, Field(min_length=10)]
     answer: Annotated[str, Field(min_length=10)]
     names: list[NonEmpty] = []
     domain: Domain | None = None
@@ -210,6 +218,7 @@ class Entry:
     id: str
     kind: str
     title: str
+    summary: str  # the short answer shown first: 1-3 sentences, at most 40 words
     answer: str
     names: tuple[str, ...]
     domain: str | None
@@ -399,7 +408,8 @@ def _load_vocabulary(path: Path, problems: list[str]) -> Vocabulary:
 
 def _entry(model: EntryModel, sources: dict[str, Source], file: str) -> Entry:
     return Entry(
-        id=model.id, kind=model.kind, title=model.title, answer=model.answer,
+        id=model.id, kind=model.kind, title=model.title, summary=model.summary,
+        answer=model.answer,
         names=tuple(model.names), domain=model.domain, ages=tuple(model.ages),
         audience=tuple(model.audience), when=model.when, reach=model.reach,
         steps=tuple(model.steps), prepare=tuple(model.prepare), agree=tuple(model.agree),
@@ -410,6 +420,29 @@ def _entry(model: EntryModel, sources: dict[str, Source], file: str) -> Entry:
                         for r in model.sources if r.source in sources),
         reviewed=model.reviewed, file=file,
     )
+
+
+def summary_words(text: str) -> int:
+    """Words in a summary: runs of non-space that hold a letter or digit ('0800-2000' is one)."""
+    return len(_WORD_RE.findall(text))
+
+
+def summary_sentences(text: str) -> int:
+    """Sentences in a summary: text ending in '.', '!' or '?' before a space or the end."""
+    parts = _SENTENCE_END_RE.split(text.strip())
+    return sum(1 for part in parts if _WORD_RE.search(part))
+
+
+def summary_problems(text: str) -> list[str]:
+    """Why a summary is too long to read at a glance (empty: it is fine)."""
+    problems = []
+    words = summary_words(text)
+    if words > SUMMARY_MAX_WORDS:
+        problems.append(f"{words} words, at most {SUMMARY_MAX_WORDS} allowed")
+    sentences = summary_sentences(text)
+    if sentences > SUMMARY_MAX_SENTENCES:
+        problems.append(f"{sentences} sentences, at most {SUMMARY_MAX_SENTENCES} allowed")
+    return problems
 
 
 def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
@@ -448,6 +481,9 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
                 if not getattr(model, name):
                     problems.append(f"{path.name}, line {getattr(item, 'line', 0)}, field "
                                     f"'{name}' (entry {model.id}): required for a {model.kind}")
+            line = getattr(item, "key_lines", {}).get("summary", getattr(item, "line", 0))
+            problems.extend(f"{path.name}, line {line}, field 'summary' (entry {model.id}): "
+                            f"{reason}" for reason in summary_problems(model.summary))
             models.append((model, path, item))
 
     seen: dict[str, str] = {}

@@ -20,6 +20,7 @@ from bot.model import Models
 from bot.privacy import find_personal_data
 from bot.ranker import Ranker
 from bot.safety import SafetyNotice
+from bot.smalltalk import is_small_talk
 
 MAX_INPUT_CHARS = 200_000  # anything longer is cut before any work is done
 MAX_REACH = 3  # how many of a route's partners get their contact route in the answer
@@ -47,6 +48,9 @@ class Answer:
     sources: tuple[str, ...]
     related: tuple[tuple[str, str], ...]  # (id, title) of follow-up entries
     score: float
+    # The entries whose local contact routes belong under this answer: the entry itself and
+    # the partners it sends the user to, in that order.
+    route_ids: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -157,8 +161,15 @@ def compose(kb: KnowledgeBase, entry: Entry, score: float,
             sections.append(Section(None, (texts.LOCAL_ROUTE,)))
     sources = tuple(dict.fromkeys(f"{c.source.citation}, {c.section}" for c in entry.citations))
     related = tuple((r.id, r.title) for r in (kb.get(rid) for rid in entry.related) if r)
+    route_ids = tuple(dict.fromkeys([entry.id, *(p for p in entry.partners if kb.get(p))]))
     return Answer(entry.id, entry.kind, entry.title, tuple(sections), partners, sources,
-                  related, score)
+                  related, score, route_ids)
+
+
+def _is_safety_route(entry: Entry) -> bool:
+    """An entry whose questions are themselves safety signals: offered as a guess only after a
+    notice, so that "tips tegen werkdruk" is never asked "bedoel je: misbruik door personeel?"."""
+    return entry.signal is not None and entry.signal != "mixed"
 
 
 class Service:
@@ -220,6 +231,9 @@ class Service:
             hint = texts.SAFETY_ONLY if notice else texts.EMPTY_QUESTION
             return Reply(text, (), False, (), notice, hint,
                          {"candidates": []} if explain else None)
+        if notice is None and is_small_talk(text):
+            return Reply(text, (), False, (), None, texts.SMALL_TALK,
+                         {"candidates": []} if explain else None)
         # The safety check says what the message is about; the matcher hears it as a hint.
         # A possible signal is too unsure to steer the answer.
         hint = safety.TOPICS[notice.level] if notice is not None and notice.tier == "clear" \
@@ -227,11 +241,21 @@ class Service:
         decision = self.decide(text, top, hint, notice.levels if notice is not None else ())
         answers = tuple(self._compose(c.entry, c.score) for c in decision.answers)
         suggestions = tuple(Suggestion(c.entry.id, c.entry.title, c.score)
-                            for c in decision.suggestions)
+                            for c in decision.suggestions
+                            if notice is not None or not _is_safety_route(c.entry))
+        if notice is not None:
+            # After a safety notice: its own route, or nothing; never unrelated guesses.
+            suggestions = ()
+            route = self.kb.get(safety.ROUTE_ENTRIES[notice.level]) \
+                if notice.tier == "clear" and not answers else None
+            if route is not None:
+                answers = (self._compose(route, 100.0),)
         if decision.clarify:
             message: str | None = texts.CLARIFY
         elif answers:
             message = None
+        elif notice is not None:
+            message = texts.SAFETY_ONLY
         elif suggestions:
             message = texts.NO_ANSWER_WITH_SUGGESTIONS
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 import sys
@@ -13,10 +14,14 @@ import pytest
 from bot.knowledge import (
     AGES,
     DOMAINS,
+    SUMMARY_MAX_SENTENCES,
+    SUMMARY_MAX_WORDS,
     KnowledgeBase,
     KnowledgeError,
     load_knowledge,
     stale_warnings,
+    summary_sentences,
+    summary_words,
 )
 
 SEED_PARTNERS = [
@@ -103,6 +108,7 @@ def test_a_wrong_value_names_the_field_and_its_line(kb_copy: Path) -> None:
   ages: [po]
   when: altijd
   reach: via school
+  summary: Een partner in de wijk.
   sources: [{source: lea, section: x}]
   reviewed: 2026-01-01
 """)
@@ -115,6 +121,7 @@ def test_duplicate_ids_across_files_are_refused(kb_copy: Path) -> None:
 - id: wijkteam
   kind: tip
   title: Nog een wijkteam
+  summary: Een tweede entry met hetzelfde id.
   answer: Een tweede entry met hetzelfde id.
   sources: [{source: lea, section: x}]
   reviewed: 2026-01-01
@@ -127,6 +134,7 @@ def test_unknown_references_and_sources_are_refused(kb_copy: Path) -> None:
 - id: nieuw-item
   kind: tip
   title: Een tip
+  summary: Een tip die verwijst naar iets dat er niet is.
   answer: Een tip die naar iets verwijst dat niet bestaat.
   related: [bestaat-niet]
   partners: [ook-niet]
@@ -137,6 +145,110 @@ def test_unknown_references_and_sources_are_refused(kb_copy: Path) -> None:
     assert "unknown id 'bestaat-niet'" in problems
     assert "unknown id 'ook-niet'" in problems
     assert "unknown source 'geen-bron'" in problems
+
+
+def _tip(summary: str) -> str:
+    """A complete tip entry with the given summary, as a knowledge file."""
+    return f"""entries:
+- id: nieuwe-tip
+  kind: tip
+  title: Een nieuwe tip
+  summary: >-
+    {summary}
+  answer: Een tip om te laten zien hoe lang een samenvatting mag zijn.
+  sources: [{{source: lea, section: x}}]
+  reviewed: 2026-01-01
+"""
+
+
+def _kb_check(directory: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot.cli", "kb", "check", str(directory)],
+                          capture_output=True, text=True, check=False)
+
+
+def test_a_summary_over_40_words_fails_kb_check(kb_copy: Path) -> None:
+    long = " ".join(["woord"] * 20) + ". " + " ".join(["woord"] * 21) + "."
+    assert summary_words(long) == 41
+    _write(kb_copy, "extra.yaml", _tip(long))
+    result = _kb_check(kb_copy)
+    assert result.returncode == 1
+    assert ("ERROR extra.yaml, line 5, field 'summary' (entry nieuwe-tip): 41 words, at most 40 "
+            "allowed") in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_a_summary_of_exactly_40_words_passes(kb_copy: Path) -> None:
+    _write(kb_copy, "extra.yaml", _tip(" ".join(["woord"] * 40) + "."))
+    assert load_knowledge(kb_copy).get("nieuwe-tip") is not None
+
+
+def test_a_summary_of_more_than_three_sentences_fails_kb_check(kb_copy: Path) -> None:
+    four = "Bel de IB'er. Vraag de ouders. Maak een plan. Kijk terug."
+    assert summary_sentences(four) == 4
+    _write(kb_copy, "extra.yaml", _tip(four))
+    result = _kb_check(kb_copy)
+    assert result.returncode == 1
+    assert "field 'summary' (entry nieuwe-tip): 4 sentences, at most 3 allowed" in result.stdout
+
+
+def test_a_missing_summary_fails(kb_copy: Path) -> None:
+    _write(kb_copy, "extra.yaml", """entries:
+- id: nieuwe-tip
+  kind: tip
+  title: Een nieuwe tip
+  answer: Een tip zonder samenvatting, die daarom niet mag laden.
+  sources: [{source: lea, section: x}]
+  reviewed: 2026-01-01
+""")
+    problems = _problems(kb_copy)
+    assert any(p.startswith("extra.yaml, line 2, field 'summary' (entry nieuwe-tip)")
+               and "required" in p.lower() for p in problems), problems
+    result = _kb_check(kb_copy)
+    assert result.returncode == 1
+    assert "field 'summary' (entry nieuwe-tip)" in result.stdout
+
+
+def test_a_summary_shorter_than_ten_characters_is_refused(kb_copy: Path) -> None:
+    _write(kb_copy, "extra.yaml", _tip("Bel 112."))
+    assert any("field 'summary'" in p for p in _problems(kb_copy))
+
+
+def test_summary_words_and_sentences_are_counted_as_a_reader_sees_them() -> None:
+    text = "Bel Veilig Thuis: 0800-2000 (gratis, 24/7). Chat op 113.nl! Peuters van 2,5 jaar?"
+    assert summary_words(text) == 13  # a phone number, '113.nl' and '2,5' are one word each
+    assert summary_sentences(text) == 3  # '113.nl' and '2,5' do not end a sentence
+    assert summary_sentences("Geen punt aan het eind") == 1
+    assert summary_words("Bel 112 – direct.") == 3  # a lone dash is not a word
+
+
+def test_every_shipped_summary_is_at_most_40_words(kb: KnowledgeBase) -> None:
+    too_long = {e.id: summary_words(e.summary) for e in kb
+                if summary_words(e.summary) > SUMMARY_MAX_WORDS}
+    assert not too_long
+    too_many = {e.id: summary_sentences(e.summary) for e in kb
+                if summary_sentences(e.summary) > SUMMARY_MAX_SENTENCES}
+    assert not too_many
+
+
+def test_every_shipped_summary_keeps_its_sentences_short(kb: KnowledgeBase) -> None:
+    # The writing rule in knowledge/README.md: no sentence of more than 25 words.
+    long = [e.id for e in kb
+            for sentence in re.split(r"(?<=[.!?])\s+", e.summary)
+            if summary_words(sentence) > 25]
+    assert not long
+
+
+def test_every_shipped_summary_keeps_the_entrys_numbers(kb: KnowledgeBase) -> None:
+    # A summary paraphrases its entry: every number in it (phone number, age, deadline) must
+    # appear, written the same way, in the entry's own text.
+    new = {}
+    for e in kb:
+        text = " ".join([e.answer, e.when or "", e.reach or "", *e.steps, *e.prepare, *e.agree])
+        numbers = re.findall(r"\d[\d ,.-]*\d|\d", e.summary)
+        missing = [n for n in numbers if n not in text]
+        if missing:
+            new[e.id] = missing
+    assert not new
 
 
 def test_a_duplicate_yaml_key_is_refused(kb_copy: Path) -> None:
