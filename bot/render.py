@@ -19,7 +19,12 @@ def _wrap(block: str) -> str:
 
 
 def render_answer(answer: Answer, with_source: bool = True) -> str:
-    parts = [answer.title.upper(), _wrap(answer.text)]
+    """Like the bot: the short card first, then (behind "Meer" there) the whole answer."""
+    parts = [answer.title.upper()]
+    if answer.summary:
+        parts += ["\n".join(_wrap(line) for line in answer.short_text.split("\n")),
+                  f"--- {texts.MORE.split()[-1]} ---"]
+    parts.append(_wrap(answer.text))
     if with_source and answer.sources:
         parts.append(_wrap(f"{texts.LABEL_SOURCE}: " + "; ".join(answer.sources)))
     return "\n\n".join(parts)

@@ -14,14 +14,19 @@ from typing import Any, Literal
 
 from bot import safety, texts
 from bot.areas import Areas
+from bot.followup import is_followup, leans_back
 from bot.knowledge import Entry, KnowledgeBase, load_knowledge
 from bot.matcher import MAX_QUESTION_CHARS, Candidate, Decision, Index
 from bot.model import Models
+from bot.narrative import question_part
 from bot.privacy import find_personal_data
 from bot.ranker import Ranker
 from bot.safety import SafetyNotice
 from bot.smalltalk import is_small_talk
 
+SHORT_STEPS = 3  # a situation's short card shows at most this many first steps
+SHORT_WORDS = 100  # words before any button that a short card aims at, local route included
+SHORT_WORDS_MAX = 120  # and never passes
 MAX_INPUT_CHARS = 200_000  # anything longer is cut before any work is done
 MAX_REACH = 3  # how many of a route's partners get their contact route in the answer
 NAMED = 0.5  # share of an entry's title (or a name) a question must name to ask for it by name
@@ -51,6 +56,33 @@ class Answer:
     # The entries whose local contact routes belong under this answer: the entry itself and
     # the partners it sends the user to, in that order.
     route_ids: tuple[str, ...] = ()
+    summary: str = ""  # what a reader sees first: 1-3 sentences
+    first_steps: tuple[str, ...] = ()  # for a situation: the steps, in order
+
+    @property
+    def lead(self) -> str:
+        """The summary, or the answer's first paragraph for an entry without one."""
+        return self.summary or (self.sections[0].lines[0] if self.sections else "")
+
+    def short_steps(self, extra_words: int = 0) -> tuple[str, ...]:
+        """The first steps that fit on the short card, with `extra_words` (a local route)
+        already on it: about one phone screen, never more than SHORT_WORDS_MAX words."""
+        used = len(self.title.split()) + len(self.lead.split()) + extra_words
+        steps: list[str] = []
+        for step in self.first_steps[:SHORT_STEPS]:
+            cost = len(step.split()) + 1
+            if used + cost > (SHORT_WORDS if steps else SHORT_WORDS_MAX):
+                break
+            steps.append(step)
+            used += cost
+        return tuple(steps)
+
+    @property
+    def short_text(self) -> str:
+        """The short card as plain text: the summary, and for a situation its first steps."""
+        lines = [self.lead]
+        lines += [f"{i}. {step}" for i, step in enumerate(self.short_steps(), 1)]
+        return "\n".join(lines)
 
     @property
     def text(self) -> str:
@@ -59,7 +91,8 @@ class Answer:
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "title": self.title, "text": self.text,
-                "partners": list(self.partners), "score": round(self.score)}
+                "summary": self.summary, "partners": list(self.partners),
+                "score": round(self.score)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,8 +195,9 @@ def compose(kb: KnowledgeBase, entry: Entry, score: float,
     sources = tuple(dict.fromkeys(f"{c.source.citation}, {c.section}" for c in entry.citations))
     related = tuple((r.id, r.title) for r in (kb.get(rid) for rid in entry.related) if r)
     route_ids = tuple(dict.fromkeys([entry.id, *(p for p in entry.partners if kb.get(p))]))
+    steps = entry.steps if entry.kind == "situation" else ()
     return Answer(entry.id, entry.kind, entry.title, tuple(sections), partners, sources,
-                  related, score, route_ids)
+                  related, score, route_ids, entry.summary, tuple(steps))
 
 
 def _is_safety_route(entry: Entry) -> bool:
@@ -224,7 +258,10 @@ class Service:
         entry = rng.choice(tips)
         return self._compose(entry, 100.0)
 
-    def ask(self, question: str, top: int = 3, explain: bool = False) -> Reply:
+    def ask(self, question: str, top: int = 3, explain: bool = False,
+            after: str | None = None) -> Reply:
+        """The reply to one message; `after` is the id of the answer just given, so that a
+        follow-up ("en in het VO?") is read in its light (one turn of context)."""
         text = clean_question(question)
         notice = safety.check(text, self.models.safety)
         if not text or not any(ch.isalnum() for ch in text):
@@ -238,7 +275,19 @@ class Service:
         # A possible signal is too unsure to steer the answer.
         hint = safety.TOPICS[notice.level] if notice is not None and notice.tier == "clear" \
             else ""
-        decision = self.decide(text, top, hint, notice.levels if notice is not None else ())
+        levels = notice.levels if notice is not None else ()
+        decision = self.decide(text, top, hint, levels)
+        previous = self.kb.get(after) if after else None
+        if previous is not None and is_followup(text) and \
+                (leans_back(text) or not decision.answers):
+            combined = self.decide(f"{text} {previous.title}", top, hint, levels)
+            if combined.answers or not decision.answers:
+                decision = combined
+        if not decision.answers:  # a long story: try the sentences that ask something
+            asking = question_part(text)
+            focused = self.decide(asking, top, hint, levels) if asking else None
+            if focused is not None and focused.answers:
+                decision = focused
         answers = tuple(self._compose(c.entry, c.score) for c in decision.answers)
         suggestions = tuple(Suggestion(c.entry.id, c.entry.title, c.score)
                             for c in decision.suggestions

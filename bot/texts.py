@@ -63,6 +63,9 @@ LABEL_PARTNERS = "Partners"
 LABEL_REACH_PARTNERS = "Zo bereik je de eerste partners"
 LABEL_SOURCE = "Bron"
 LABEL_SUGGESTIONS = "Misschien bedoel je"
+LABEL_FIRST_STEPS = "Eerste stappen"
+MORE = "📖 Meer"
+LESS = "🔼 Minder"
 
 PRIVACY_REMINDER = (
     "Tip: noem in een chat geen namen of andere gegevens van leerlingen of ouders. Beschrijf de "
@@ -140,6 +143,7 @@ MY_DATA_ROUTES = "• Contactroutes die jij hebt toegevoegd: {count} (die blijve
 MY_DATA_AUDIT = "• Wijzigingen die jouw id noemen (routes, rollen, markeringen): {count}"
 MY_DATA_INVITES = "• Uitnodigingscodes die jij maakte: {made}; die jij gebruikte: {used}"
 MY_DATA_MARKS = "• Markeringen op de praatplaat die jij zette: {count}"
+MY_DATA_VOTES = "• 👍/👎 die je gaf (90 dagen, als versleutelde code): {count}"
 MY_DATA_WORDS = (
     "• Versleutelde codes van onbekende woorden uit je vragen (90 dagen, zonder de woorden "
     "zelf): {count}"
@@ -169,6 +173,14 @@ NON_TEXT = (
 )
 STALE_BUTTON = "Deze knop werkt niet meer. Stel je vraag opnieuw of kijk bij /help."
 FEEDBACK_THANKS = "Dank je! Zo wordt Wijkwijzer beter."
+FEEDBACK_CHANGED = "Aangepast: je stem telt nu andersom."
+FEEDBACK_WITHDRAWN = "Je stem is ingetrokken."
+FEEDBACK_ASK = (
+    "Jammer dat \"{title}\" je niet hielp. Wat miste je? Antwoord op dit bericht in één zin "
+    "(mag ook niet). Noem geen namen."
+)
+FEEDBACK_NOTED = "Dank je, dat geef ik door aan de beheerders van de kennisbank."
+FEEDBACK_PLACEHOLDER = "Wat miste je?"
 SLOW_DOWN = (
     "Even rustig aan: je stuurt veel berichten tegelijk. Over een paar seconden kan het weer."
 )
@@ -242,6 +254,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 # --- editors and invitations -------------------------------------------------------------------
 
 NOT_ALLOWED = "Dat mag alleen een beheerder of een redacteur van deze wijk."
+ROUTE_QUESTION = (
+    "Je bent een route aan het invullen. Was dit een vraag? Dan stop ik eerst met de route; "
+    "stel je vraag daarna opnieuw."
+)
+ROUTE_TIMEOUT = "Je route-invoer is gestopt omdat het even stil bleef. Er is niets veranderd."
 ROUTE_CONFLICT = (
     "Iemand anders heeft deze route net gewijzigd: {field} is nu \"{value}\". Er is niets "
     "opgeslagen. Begin opnieuw met /route om het te bekijken."
@@ -262,7 +279,7 @@ INVITE_USAGE = (
 )
 INVITE_MADE = (
     "<b>Eenmalige code voor {wijk}</b> ({role}, geldig tot {expires}):\n<code>{code}</code>\n"
-    "De ontvanger typt: /code {code}"
+    "Stuur de ontvanger deze link (één tik): {link}\nOf laat hem typen: /code {code}"
 )
 ROLE_NAMES: dict[str, str] = {"editor": "redacteur", "member": "lid"}
 CODE_USAGE = "Typ na /code de code die je kreeg, bijvoorbeeld: /code ABCD-2345"

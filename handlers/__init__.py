@@ -55,7 +55,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # One handler per feature, each for its own buttons (validated by cb.pattern); what none
     # of them recognises is stale or forged.
     for callback, kinds in [
-        (questions.on_answer_button, (cb.OpenEntry, cb.Feedback, cb.Rephrase)),
+        (questions.on_answer_button, (cb.OpenEntry, cb.Feedback, cb.Rephrase, cb.Expand)),
         (browse.on_browse_button, (cb.BrowsePartners, cb.BrowseKind, cb.RandomTip)),
         (wijk.on_wijk_button, (cb.ChooseWijk, cb.ChooseSchool)),
         (plate.on_mark_button, (cb.PlateMark,)),

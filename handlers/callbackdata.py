@@ -49,6 +49,14 @@ class RandomTip:
 
 
 @dataclass(frozen=True, slots=True)
+class Expand:
+    """"Meer" / "Minder" under an answer card: show the whole answer or the short card."""
+
+    entry_id: str
+    full: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Rephrase:
     """"Geen van beide" under "Bedoel je…?": ask the user to say it differently."""
 
@@ -74,11 +82,12 @@ class Revoke:
 class RouteStep:
     """A choice inside the /route conversation: the step and the chosen value."""
 
-    step: str  # act | wijk | entry | route | internal | save | undo | cancel | confirm
+    step: str  # act | wijk | entry | route | internal | save | undo | cancel | confirm | resume
     value: str
 
 
-ROUTE_STEPS = ("act", "wijk", "entry", "route", "internal", "save", "undo", "cancel", "confirm")
+ROUTE_STEPS = ("act", "wijk", "entry", "route", "internal", "save", "undo", "cancel", "confirm",
+               "resume")
 
 @dataclass(frozen=True, slots=True)
 class ChooseSchool:
@@ -95,7 +104,7 @@ class PlateMark:
 
 
 Action = (OpenEntry | Feedback | BrowsePartners | BrowseKind | RandomTip | ChooseWijk | ForgetMe
-          | Revoke | RouteStep | ChooseSchool | PlateMark | Rephrase)
+          | Revoke | RouteStep | ChooseSchool | PlateMark | Rephrase | Expand)
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"{PREFIX}:a:({_ID})"), "open"),
@@ -105,6 +114,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"{PREFIX}:k:({'|'.join(_KINDS)}):(\d{{1,3}})"), "kind"),
     (re.compile(rf"{PREFIX}:t"), "tip"),
     (re.compile(rf"{PREFIX}:n"), "rephrase"),
+    (re.compile(rf"{PREFIX}:e:([+-]):({_ID})"), "expand"),
     (re.compile(rf"{PREFIX}:w:((?:{_ID})?)"), "wijk"),
     (re.compile(rf"{PREFIX}:x:([yn]):(\d{{1,15}})"), "forget"),
     (re.compile(rf"{PREFIX}:s:({_ID}):(-1|\d{{1,3}})"), "school"),
@@ -128,6 +138,8 @@ def encode(action: Action) -> str:
             data = f"{PREFIX}:t"
         case Rephrase():
             data = f"{PREFIX}:n"
+        case Expand(entry_id, full):
+            data = f"{PREFIX}:e:{'+' if full else '-'}:{entry_id}"
         case ChooseWijk(wijk_id):
             data = f"{PREFIX}:w:{wijk_id}"
         case ForgetMe(confirmed, user_id):
@@ -185,5 +197,7 @@ def decode(data: str | None) -> Action | None:
             return PlateMark(groups[0], int(groups[1]))
         if name == "rephrase":
             return Rephrase()
+        if name == "expand":
+            return Expand(groups[1], groups[0] == "+")
         return RandomTip()
     return None

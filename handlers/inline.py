@@ -16,7 +16,7 @@ from bot import texts
 from bot.service import Answer
 from bot.storage import StorageError
 from handlers.deps import allowed, deps
-from handlers.render import answer_blocks, answer_keyboard, pack, safety_html
+from handlers.render import answer_keyboard, safety_html, short_card
 from handlers.sending import local_block
 
 log = logging.getLogger(__name__)
@@ -25,17 +25,16 @@ MAX_RESULTS = 10
 DESCRIPTION_CHARS = 120
 
 
-def _article(answer: Answer, local: str | None = None) -> InlineQueryResultArticle:
-    # A shared card is one message; the user's wijk's routes come with it when they fit.
-    blocks = answer_blocks(answer)
-    with_local = pack([*blocks, local]) if local else []
-    card = with_local[0] if len(with_local) == 1 else pack(blocks)[0]
-    first = answer.sections[0].lines[0] if answer.sections else ""
+def _article(answer: Answer, bot_username: str,
+             local: str | None = None) -> InlineQueryResultArticle:
+    """A shared card: the short card (with the sender's public local route), and a button that
+    opens the whole answer in the bot, since a shared message cannot be opened in place."""
     return InlineQueryResultArticle(
         id=answer.id, title=answer.title,
-        description=first[:DESCRIPTION_CHARS],
-        input_message_content=InputTextMessageContent(card),
-        reply_markup=answer_keyboard(answer, share=False))
+        description=answer.short_text[:DESCRIPTION_CHARS],
+        input_message_content=InputTextMessageContent(short_card(answer, local)),
+        reply_markup=answer_keyboard(answer, share=False,
+                                     more_url=f"https://t.me/{bot_username}?start={answer.id}"))
 
 
 async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -58,7 +57,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 log.warning("most asked not available: %s", exc)
         ids += [eid for eid, _ in d.entry_examples if eid not in ids]
         answers = [a for a in (d.service.answer_for(i) for i in ids) if a is not None]
-        results = [_article(a, await local_block(update, context, a))
+        results = [_article(a, context.bot.username, await local_block(update, context, a))
                    for a in answers[:MAX_RESULTS]]
     else:
         reply = d.service.ask(text, top=MAX_RESULTS)
@@ -74,7 +73,8 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         for answer in answers:
             if answer.id not in seen and len(results) < MAX_RESULTS:
                 seen.add(answer.id)
-                results.append(_article(answer, await local_block(update, context, answer)))
+                results.append(_article(answer, context.bot.username,
+                                               await local_block(update, context, answer)))
     button = None if results else InlineQueryResultsButton(texts.INLINE_EMPTY_TITLE,
                                                            start_parameter="inline")
     # Results may carry the sender's wijk's routes: Telegram must not serve them to others.

@@ -57,6 +57,34 @@ def safety_html(notice: SafetyNotice) -> str:
     return "\n\n".join(parts)
 
 
+def words(html_text: str) -> int:
+    """Words as a reader counts them on the screen."""
+    return len(html.unescape(_TAG_RE.sub(" ", html_text)).split())
+
+
+def short_blocks(answer: Answer, local: str | None = None) -> list[str]:
+    """The card a reader sees first: the title, the summary, the local route right under it,
+    and for a situation as many first steps as fit on one phone screen."""
+    blocks = [f"<b>{esc(answer.title)}</b>", esc(answer.lead)]
+    if local:
+        blocks.append(local)
+    steps = answer.short_steps(words(local) if local else 0)
+    if steps:
+        blocks.append(f"<b>{esc(texts.LABEL_FIRST_STEPS)}</b>\n"
+                      + "\n".join(f"{i}. {esc(line)}" for i, line in enumerate(steps, 1)))
+    return blocks
+
+
+def short_card(answer: Answer, local: str | None = None) -> str:
+    return pack(short_blocks(answer, local))[0]
+
+
+def full_card(answer: Answer, local: str | None = None) -> list[str]:
+    """The whole answer, the local route under its summary, split where Telegram needs it."""
+    blocks = answer_blocks(answer)
+    return pack([*blocks[:2], *([local] if local else []), *blocks[2:]])
+
+
 def answer_blocks(answer: Answer) -> list[str]:
     blocks = [f"<b>{esc(answer.title)}</b>"]
     blocks += [_section(s) for s in answer.sections]
@@ -113,17 +141,29 @@ def _button_text(title: str) -> str:
     return title if len(title) <= BUTTON_TEXT_LIMIT else title[: BUTTON_TEXT_LIMIT - 1] + "…"
 
 
-def answer_keyboard(answer: Answer, share: bool = True) -> InlineKeyboardMarkup:
-    return _answer_keyboard(answer.id, answer.title, answer.related, share)
+def answer_keyboard(answer: Answer, share: bool = True, expanded: bool | None = False,
+                    more_url: str | None = None) -> InlineKeyboardMarkup:
+    """Under a card: "Meer"/"Minder" (None: neither), related entries, 👍/👎 and "Delen";
+    `more_url` opens the whole answer in the bot (for shared cards, which cannot be edited)."""
+    return _answer_keyboard(answer.id, answer.title, answer.related, share, expanded, more_url)
 
 
 @lru_cache(maxsize=2048)
 def _answer_keyboard(entry_id: str, title: str, related: tuple[tuple[str, str], ...],
-                     share: bool) -> InlineKeyboardMarkup:
-    """Built once per entry: PTB's objects are frozen, so one keyboard serves every send."""
-    rows = [[InlineKeyboardButton(_button_text("➡️ " + rtitle),
-                                  callback_data=cb.encode(cb.OpenEntry(rid)))]
-            for rid, rtitle in related[:3]]
+                     share: bool, expanded: bool | None,
+                     more_url: str | None) -> InlineKeyboardMarkup:
+    """Built once per entry and view: PTB's objects are frozen, so one keyboard serves every
+    send."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if more_url:
+        rows.append([InlineKeyboardButton(texts.MORE, url=more_url)])
+    elif expanded is not None:
+        label = texts.LESS if expanded else texts.MORE
+        rows.append([InlineKeyboardButton(label, callback_data=cb.encode(
+            cb.Expand(entry_id, not expanded)))])
+    rows += [[InlineKeyboardButton(_button_text("➡️ " + rtitle),
+                                   callback_data=cb.encode(cb.OpenEntry(rid)))]
+             for rid, rtitle in related[:3]]
     feedback = [
         InlineKeyboardButton("👍", callback_data=cb.encode(cb.Feedback(entry_id, True))),
         InlineKeyboardButton("👎", callback_data=cb.encode(cb.Feedback(entry_id, False))),
@@ -156,10 +196,11 @@ def routes_html(wijk_name: str, routes: list[Route], service: Service, today: dt
     return "\n".join(lines)
 
 
-def reply_messages(reply: Reply, local: str | None = None,
+def reply_messages(reply: Reply, local: str | None = None, more_url: str | None = None,
                    ) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     """The messages for a reply, in order: the safety notice first, then the answer or choice;
-    `local` (the user's wijk's routes) goes under the answer."""
+    `local` (the user's wijk's routes) goes under the answer; with `more_url` (in a group)
+    "Meer" opens the whole answer in a private chat instead of in the group."""
     out: list[tuple[str, InlineKeyboardMarkup | None]] = []
     notice = safety_html(reply.safety) if reply.safety else None
     if notice:
@@ -172,9 +213,8 @@ def reply_messages(reply: Reply, local: str | None = None,
         out.append((esc(texts.CLARIFY), InlineKeyboardMarkup([*keyboard, [neither]])))
     elif reply.answers:
         answer = reply.answers[0]
-        chunks = pack([*answer_blocks(answer), *([local] if local else [])])
-        out += [(c, None) for c in chunks[:-1]]
-        out.append((chunks[-1], answer_keyboard(answer)))
+        out.append((short_card(answer, local), answer_keyboard(
+            answer, more_url=f"{more_url}{answer.id}" if more_url else None)))
     elif reply.message:
         options = [(s.id, s.title) for s in reply.suggestions]
         hint = esc(reply.message)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
@@ -18,12 +19,12 @@ from bot.storage import StorageError
 from handlers import callbackdata as cb
 from handlers.deps import deps, refusal, user_wijk_id, viewer
 from handlers.render import (
-    answer_blocks,
     answer_keyboard,
     esc,
-    pack,
+    full_card,
     reply_messages,
     routes_html,
+    short_card,
 )
 
 log = logging.getLogger(__name__)
@@ -131,13 +132,52 @@ async def send_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: 
     local = None
     if reply.answers and not reply.clarify:
         local = await local_block(update, context, reply.answers[0])
-    for i, (text, markup) in enumerate(reply_messages(reply, local)):
+    # In a group the whole answer opens in a private chat, not for everyone.
+    more_url = f"https://t.me/{context.bot.username}?start=" if chat.type != "private" else None
+    sent: Message | None = None
+    for i, (text, markup) in enumerate(reply_messages(reply, local, more_url)):
         if i and d.pace_seconds:
             await asyncio.sleep(d.pace_seconds)
-        await send(context, chat.id, text, markup, reply_to if i == 0 else None, thread)
+        sent = await send(context, chat.id, text, markup, reply_to if i == 0 else None, thread)
     if reply.answers and not reply.clarify:
+        remember_card(context, sent, reply.answers[0].id)
         await remember_answer(context, reply.answers[0].id)
         await _offer_wijk(update, context)
+
+
+LAST_ANSWER = "last-answer"  # user_data: (entry id, time) of the last answer card
+CARDS = "answer-cards"  # chat_data: message id -> entry id of the latest answer cards
+CONTEXT_SECONDS = 600.0  # a follow-up counts as one for ten minutes
+CARDS_KEPT = 50
+
+
+def remember_card(context: ContextTypes.DEFAULT_TYPE, message: Message | None,
+                  entry_id: str) -> None:
+    """Which answer a card shows, in memory only: a reply to it, or a short question right
+    after it, is read in its light."""
+    if context.user_data is not None:
+        context.user_data[LAST_ANSWER] = (entry_id, time.monotonic())
+    if message is not None and context.chat_data is not None:
+        cards: dict[int, str] = context.chat_data.setdefault(CARDS, {})
+        cards[message.message_id] = entry_id
+        while len(cards) > CARDS_KEPT:
+            cards.pop(next(iter(cards)))
+
+
+def answer_in_context(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The answer a message follows up on: the card it replies to (in a group or in private),
+    or in a private chat the last card of the past ten minutes."""
+    message, chat = update.effective_message, update.effective_chat
+    replied = message.reply_to_message if message is not None else None
+    if replied is not None:
+        found = (context.chat_data or {}).get(CARDS, {}).get(replied.message_id)
+        return str(found) if found else None
+    if chat is None or chat.type != "private" or context.user_data is None:
+        return None
+    last = context.user_data.get(LAST_ANSWER)
+    if last and time.monotonic() - last[1] <= CONTEXT_SECONDS:
+        return str(last[0])
+    return None
 
 
 async def _offer_wijk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -157,14 +197,29 @@ async def _offer_wijk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def send_answer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, answer: Answer,
                       local: str | None = None) -> None:
-    """One answer card (split if long), the local routes at its end, buttons under the last."""
-    chunks = pack([*answer_blocks(answer), *([local] if local else [])])
-    for i, chunk in enumerate(chunks):
-        if i and deps(context).pace_seconds:
-            await asyncio.sleep(deps(context).pace_seconds)
-        await send(context, chat_id, chunk, answer_keyboard(answer) if i == len(chunks) - 1
-                   else None)
+    """One short answer card with the local route under its summary; "Meer" opens the rest."""
+    sent = await send(context, chat_id, short_card(answer, local), answer_keyboard(answer))
+    remember_card(context, sent, answer.id)
     await remember_answer(context, answer.id)
+
+
+async def show_card(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer,
+                    full: bool) -> None:
+    """Open a card in place to the whole answer, or fold it back to the short card. The rare
+    answer longer than one message continues in a follow-up message."""
+    query = update.callback_query
+    assert query is not None
+    local = await local_block(update, context, answer)
+    keyboard = answer_keyboard(answer, expanded=full)
+    if not full:
+        await edit_view(query, short_card(answer, local), keyboard)
+        return
+    chunks = full_card(answer, local)
+    await edit_view(query, chunks[0], keyboard if len(chunks) == 1 else None)
+    chat = update.effective_chat
+    for i, chunk in enumerate(chunks[1:], 2):
+        if chat is not None:
+            await send(context, chat.id, chunk, keyboard if i == len(chunks) else None)
 
 
 async def remember_answer(context: ContextTypes.DEFAULT_TYPE, entry_id: str) -> None:

@@ -11,7 +11,8 @@ from handlers import callbackdata as cb
 ACTIONS = [cb.OpenEntry("wijkteam"), cb.Feedback("cjg", True), cb.Feedback("cjg", False),
            cb.BrowsePartners("wijk", "po", 3), cb.BrowsePartners("all", "all", 0),
            cb.BrowseKind("situation", 2), cb.RandomTip(), cb.ChooseWijk("voorbeeld-noord"),
-           cb.ChooseWijk(""), cb.ForgetMe(True, 4242), cb.ForgetMe(False, 999999999999999)]
+           cb.ChooseWijk(""), cb.ForgetMe(True, 4242), cb.ForgetMe(False, 999999999999999),
+           cb.Rephrase(), cb.Expand("vermoeden-mishandeling", True), cb.Expand("cjg", False)]
 
 
 @pytest.mark.parametrize("action", ACTIONS)

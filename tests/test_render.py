@@ -72,3 +72,25 @@ def test_buttons_stay_within_telegram_limits(service: Service) -> None:
 
 def _reply_with(answer: Answer) -> Reply:
     return Reply("q", (answer,), False, (), None, None)
+
+
+def test_every_short_card_fits_one_phone_screen(service: Service) -> None:
+    """Before any button: at most 120 words, median at most 80 (issue: 345 words before)."""
+    import statistics
+
+    from handlers.render import short_card, words
+
+    counts = {e.id: words(short_card(service.answer_for(e.id)))  # type: ignore[arg-type]
+              for e in service.kb}
+    assert max(counts.values()) <= 120, max(counts.items(), key=lambda kv: kv[1])
+    assert statistics.median(counts.values()) <= 80
+
+
+def test_a_short_card_puts_the_local_route_right_under_the_summary(service: Service) -> None:
+    from handlers.render import short_blocks
+
+    answer = service.answer_for("verzuim")
+    assert answer is not None
+    blocks = short_blocks(answer, "<b>📍 In jouw wijk (Noord)</b>\n• Leerplicht: 020 123 4567")
+    assert blocks[1].startswith(answer.summary[:20]) and blocks[2].startswith("<b>📍")
+    assert "1. " in blocks[-1]
