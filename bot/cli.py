@@ -172,6 +172,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     out.write("Wijkwijzer — vraag wie je in de wijk kunt inschakelen. Typ 'stop' om te stoppen.\n"
               + texts.PRIVACY_REMINDER + "\n\n")
     last_options: list[str] = []
+    last_answer: str | None = None  # one turn of context for a follow-up
     reminded = False
     while True:
         try:
@@ -193,8 +194,10 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             answer = service.answer_for(last_options[int(question) - 1])
             if answer is not None:
                 out.write(render.render_answer(answer) + "\n\n")
+                last_answer = answer.id
                 continue
-        reply = service.ask(question)
+        reply = service.ask(question, after=last_answer)
+        last_answer = reply.answers[0].id if reply.answers and not reply.clarify else None
         out.write(render.render_reply(reply) + "\n")
         if reply.personal_data and not reminded:
             reminded = True
@@ -290,7 +293,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{sum(r is not None for r in repeats)} case(s) dropped as near-duplicates "
               "of the corpus", file=sys.stderr)
     started = time.perf_counter()
-    result = evaluate(cases, service.ask)
+    without = args.no_context
+
+    def ask_after(question: str, context: str | None) -> Any:
+        return service.ask(question, after=None if without else context)
+
+    result = evaluate(cases, service.ask, ask_after)
     elapsed = time.perf_counter() - started
     for failure in result.failures:
         print(f"FAIL {failure}")
@@ -401,12 +409,13 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
     service = _service(settings)
 
-    async def main() -> tuple[list[tuple[str, int]], list[tuple[str, int, int]]]:
+    async def main() -> tuple[list[tuple[str, int]], list[tuple[str, int, int]], list[str]]:
         async with await Storage.open(settings.db_path) as storage:
             log = CuratorLog(storage)
-            return await log.unanswered(args.top), await log.feedback(args.top)
+            return (await log.unanswered(args.top), await log.feedback(args.top),
+                    await log.missing(args.top))
 
-    unanswered, feedback = _run_storage(main())
+    unanswered, feedback, missing = _run_storage(main())
     print(f"Unanswered questions (redacted, last {90} days), most frequent first:")
     for text, count in unanswered:
         print(f"  {count:4d}  {text}")
@@ -418,6 +427,11 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         title = entry.title if entry else f"{entry_id} (no longer in the knowledge base)"
         print(f"  {down:4d} / {up:4d}  {title}")
     if not feedback:
+        print("  (none)")
+    print("What users missed after a 👎 (entry: their words, redacted), newest first:")
+    for line in missing:
+        print(f"  {line}")
+    if not missing:
         print("  (none)")
     return EXIT_OK
 
@@ -602,6 +616,8 @@ def _parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("eval", help="score an evaluation file")
     ev.add_argument("file")
+    ev.add_argument("--no-context", action="store_true",
+                    help="ask follow-up cases on their own (to measure what context adds)")
     ev.add_argument("--blind", action="store_true",
                     help="drop cases that nearly repeat a corpus message (ratio >= 85)")
     ev.set_defaults(func=cmd_eval)

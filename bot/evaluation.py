@@ -12,7 +12,7 @@ import yaml
 
 from bot.service import Reply
 
-KINDS = ("in", "oos", "safety", "fact", "calm")
+KINDS = ("in", "oos", "safety", "fact", "calm", "followup")
 
 
 class EvalFileError(Exception):
@@ -31,13 +31,14 @@ class Case:
     q: str
     expect: tuple[str, ...] = ()
     must: tuple[tuple[str, ...], ...] = ()
+    first: str = ""  # for a follow-up: the question asked just before
 
 
 @dataclass(slots=True)
 class Result:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     passed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        ("top1", "top3", "oos", "safety", "fact", "calm", "calm_top1"), 0))
+        ("top1", "top3", "oos", "safety", "fact", "calm", "calm_top1", "followup"), 0))
     calm_expected: int = 0  # calm cases with an `expect`, scored like `in` as well
     failures: list[str] = field(default_factory=list)
 
@@ -53,6 +54,7 @@ class Result:
             "n_in": self.counts["in"], "n_oos": self.counts["oos"],
             "n_safety": self.counts["safety"], "n_fact": self.counts["fact"],
             "n_calm": self.counts["calm"],
+            "followup": self._pct("followup", "followup"), "n_followup": self.counts["followup"],
             "calm_top1": (round(100.0 * self.passed["calm_top1"] / self.calm_expected, 1)
                           if self.calm_expected else 100.0),
         }
@@ -74,8 +76,11 @@ def load_cases(path: Path) -> list[Case]:
             raise EvalFileError(f"{path}: case {i} needs 'kind' ({'/'.join(KINDS)}) and 'q'")
         must = tuple(tuple(str(a) for a in (g if isinstance(g, list) else [g]))
                      for g in item.get("must", []) or [])
+        if item["kind"] == "followup" and not item.get("first"):
+            raise EvalFileError(f"{path}: case {i} (followup) needs 'first'")
         cases.append(Case(item["kind"], str(item["q"]),
-                          tuple(str(e) for e in item.get("expect", []) or []), must))
+                          tuple(str(e) for e in item.get("expect", []) or []), must,
+                          str(item.get("first", ""))))
     return cases
 
 
@@ -100,6 +105,12 @@ def score_case(case: Case, reply: Reply, result: Result) -> None:
         if not top1:
             result.failures.append(f"{label}: expected {list(case.expect)}, got {got!r}"
                                    + (" (in top 3)" if top3 else ""))
+    elif case.kind == "followup":
+        if _hit(reply, 0, case.expect):
+            result.passed["followup"] += 1
+        else:
+            result.failures.append(f"[followup] {case.first!r} → {case.q!r}: expected "
+                                   f"{list(case.expect)}, got {got!r}")
     elif case.kind == "oos":
         if reply.answers:
             result.failures.append(f"{label}: should get no answer, got {got!r}")
@@ -136,8 +147,17 @@ def score_case(case: Case, reply: Reply, result: Result) -> None:
             result.passed["fact"] += 1
 
 
-def evaluate(cases: list[Case], ask: Callable[[str], Reply]) -> Result:
+def evaluate(cases: list[Case], ask: Callable[[str], Reply],
+             ask_after: Callable[[str, str | None], Reply] | None = None) -> Result:
+    """Score every case; a follow-up is asked after its `first` question, with the id of the
+    first answer as context when `ask_after` is given (without it: on its own)."""
     result = Result()
     for case in cases:
-        score_case(case, ask(case.q), result)
+        if case.kind == "followup":
+            first = ask(case.first)
+            context = first.answers[0].id if first.answers else None
+            reply = ask_after(case.q, context) if ask_after else ask(case.q)
+        else:
+            reply = ask(case.q)
+        score_case(case, reply, result)
     return result

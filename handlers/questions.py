@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Message, MessageEntity, Update
+from telegram import ForceReply, Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.safety import check as safety_check
-from bot.storage import StorageError
 from handlers import callbackdata as cb
 from handlers.deps import allowed, deps
 from handlers.render import esc, safety_html
-from handlers.sending import local_block, send, send_answer, send_reply
+from handlers.sending import (
+    answer_in_context,
+    local_block,
+    own_view,
+    send,
+    send_answer,
+    send_reply,
+    show_card,
+)
 
 log = logging.getLogger(__name__)
 
@@ -24,13 +31,16 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
     chat = update.effective_chat
     if chat is None:
         return
+    d = deps(context)
     go_on, warn = allowed(update, context)
     if not go_on:
-        if warn:
+        notice = safety_check(question, d.service.models.safety)
+        if notice is not None:  # a safety signal always gets its notice, gate or not
+            await send(context, chat.id, safety_html(notice))
+        elif warn:
             await send(context, chat.id, texts.SLOW_DOWN)
         return
-    d = deps(context)
-    reply = d.service.ask(question)
+    reply = d.service.ask(question, after=answer_in_context(update, context))
     await send_reply(update, context, reply, quote=quote)
     user = update.effective_user
     if not reply.answers and reply.safety is None and reply.query and d.curator and user:
@@ -48,7 +58,45 @@ async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     message = update.effective_message
     if message is None or message.text is None:
         return
+    if await _note_what_was_missing(update, context):
+        return
     await _answer(update, context, message.text, quote=False)
+
+
+MISSING_KEY = "missing-prompts"  # PTB user_data: prompt message id -> entry id
+
+
+async def _ask_what_was_missing(context: ContextTypes.DEFAULT_TYPE, chat_id: int,
+                                entry_id: str) -> None:
+    """After a 👎: one line asking what was missing; a reply to it goes to the curators."""
+    entry = deps(context).service.kb.get(entry_id)
+    prompt = await context.bot.send_message(
+        chat_id, esc(texts.FEEDBACK_ASK.format(title=entry.title if entry else entry_id)),
+        reply_markup=ForceReply(selective=True,
+                                input_field_placeholder=texts.FEEDBACK_PLACEHOLDER))
+    if context.user_data is not None and prompt is not None:
+        prompts: dict[int, str] = context.user_data.setdefault(MISSING_KEY, {})
+        prompts[prompt.message_id] = entry_id
+        while len(prompts) > 5:
+            prompts.pop(next(iter(prompts)))
+
+
+async def _note_what_was_missing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """A reply to the "wat miste je?" prompt: kept for the curators like an unanswered
+    question (redacted, 90 days), not answered as a question."""
+    message, d = update.effective_message, deps(context)
+    prompts = (context.user_data or {}).get(MISSING_KEY, {})
+    replied = message.reply_to_message if message is not None else None
+    if replied is None or replied.message_id not in prompts or message is None or \
+            message.text is None or update.effective_user is None or \
+            safety_check(message.text, d.service.models.safety) is not None:
+        return False  # a safety signal is always answered, never filed
+    entry_id = prompts.pop(replied.message_id)
+    if d.curator is not None:
+        await d.curator.log_unanswered(message.text, update.effective_user.id,
+                                       d.service.known_word, missing_from=entry_id)
+    await send(context, message.chat_id, esc(texts.FEEDBACK_NOTED))
+    return True
 
 
 async def on_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -86,7 +134,7 @@ async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if question is not None:
         await _answer(update, context, question, quote=True)
         return
-    notice = safety_check(message.text)
+    notice = safety_check(message.text, deps(context).service.models.safety)
     if notice is not None:
         await send(context, chat.id, safety_html(notice), reply_to=message.message_id)
 
@@ -101,7 +149,8 @@ async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Buttons under an answer: open a related entry, 👍/👎, or "geen van beide"."""
+    """Buttons under an answer: "Meer"/"Minder", open a related entry, 👍/👎, or "geen van
+    beide"."""
     query = update.callback_query
     assert query is not None
     action = cb.decode(query.data)
@@ -117,13 +166,20 @@ async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             await query.answer()
             await send_answer(context, chat.id, answer, await local_block(update, context,
                                                                           answer))
-        case cb.Feedback(entry_id, helpful) if d.service.kb.get(entry_id) is not None:
-            try:
-                if d.storage is not None:
-                    await d.storage.record_feedback(entry_id, helpful)
-            except StorageError as exc:
-                log.warning("feedback not saved: %s", exc)
-            await query.answer(texts.FEEDBACK_THANKS)
+        case cb.Feedback(entry_id, helpful) if d.service.kb.get(entry_id) is not None and \
+                update.effective_user is not None and d.storage is not None:
+            # A storage failure goes to the error handler: nothing is thanked that was not kept.
+            outcome = await d.storage.vote(entry_id, update.effective_user.id, helpful)
+            await query.answer({"counted": texts.FEEDBACK_THANKS,
+                                "changed": texts.FEEDBACK_CHANGED,
+                                "withdrawn": texts.FEEDBACK_WITHDRAWN}[outcome])
+            if not helpful and outcome != "withdrawn" and chat is not None and \
+                    chat.type == "private":
+                await _ask_what_was_missing(context, chat.id, entry_id)
+        case cb.Expand(entry_id, full) if own_view(query, cb.Expand) and \
+                (answer := d.service.answer_for(entry_id)) is not None:
+            await query.answer()
+            await show_card(update, context, answer, full)
         case cb.Rephrase() if chat is not None:
             await query.answer()
             await send(context, chat.id, esc(texts.REPHRASE_HINT))
