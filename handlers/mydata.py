@@ -38,6 +38,8 @@ def record_lines(record: UserRecord, wijk_name: str | None) -> list[str]:
                                                   used=record.invites_used))
     if record.marks_set:
         lines.append(texts.MY_DATA_MARKS.format(count=record.marks_set))
+    if record.votes:
+        lines.append(texts.MY_DATA_VOTES.format(count=record.votes))
     if record.word_records:
         lines.append(texts.MY_DATA_WORDS.format(count=record.word_records))
     return lines
@@ -51,6 +53,8 @@ async def on_my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     record = await d.local.my_data(who) if d.local is not None else None
     if record is not None and d.curator is not None:
         record = replace(record, word_records=await d.curator.words_of(who.user_id))
+    if record is not None and d.storage is not None:
+        record = replace(record, votes=await d.storage.votes_of(who.user_id))
     if record is None or record.is_empty():
         await send(context, chat.id, esc(texts.MY_DATA_NOTHING))
         return
@@ -86,6 +90,8 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE, action: cb.
         await d.local.forget(who)
         if d.curator is not None:
             await d.curator.forget_words_of(who.user_id)
+        if d.storage is not None:
+            await d.storage.forget_votes(who.user_id)
     except NotAllowedError as exc:
         return refusal(context, exc)
     except StorageError as exc:

@@ -345,8 +345,9 @@ class FakeTelegram:
                                   "chat": old["chat"] if old else self.chat(
                                       int(chat_id), "group" if int(chat_id) < 0 else "private"),
                                   "from": self.bot_user, "text": text}
-        if markup:
-            result["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
+        markup = json.loads(markup) if isinstance(markup, str) else markup
+        if markup and "inline_keyboard" in markup:  # Telegram returns inline keyboards only
+            result["reply_markup"] = markup
         self.messages[result["message_id"]] = result
         return result
 

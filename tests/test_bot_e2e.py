@@ -99,15 +99,34 @@ def test_a_private_question_gets_an_answer_card(tmp_path: Path, service: Service
         await h.say("wat doet het cjg")
         (text,) = await h.replies(1)
         assert text.startswith("<b>Centrum voor Jeugd en Gezin")
-        assert "<i>Bron:" in text
+        assert len(text.split()) <= 120 and "<i>Bron:" not in text  # the short card first
         datas = [b.get("callback_data") for b in buttons(h.fake.sent(CHAT)[0].params)]
         assert cb.encode(cb.Feedback("cjg", True)) in datas
         assert cb.encode(cb.Feedback("cjg", False)) in datas
+        assert datas[0] == cb.encode(cb.Expand("cjg", True))
         for _ in range(50):  # counted right after sending
             if (await h.storage.stats("cjg")).asked:
                 break
             await asyncio.sleep(0.02)
         assert (await h.storage.stats("cjg")).asked == 1
+
+    run(tmp_path, service, body)
+
+
+def test_more_opens_the_whole_answer_in_place_and_less_folds_it(tmp_path: Path,
+                                                                 service: Service) -> None:
+    async def body(h: Harness) -> None:
+        await h.say("wat doet het cjg")
+        (short,) = await h.replies(1)
+        await h.fake.push(h.fake.callback(CHAT, cb.encode(cb.Expand("cjg", True))))
+        await h.fake.wait_for(lambda: bool(h.fake.of("editMessageText")))
+        full = h.fake.of("editMessageText")[0].params
+        assert "<i>Bron:" in full["text"] and len(full["text"]) > len(short)
+        assert buttons(full)[0]["callback_data"] == cb.encode(cb.Expand("cjg", False))
+        await h.fake.push(h.fake.callback(CHAT, cb.encode(cb.Expand("cjg", False))))
+        await h.fake.wait_for(lambda: len(h.fake.of("editMessageText")) >= 2)
+        assert h.fake.of("editMessageText")[1].params["text"] == short
+        assert len(h.fake.sent(CHAT)) == 1  # everything happened in the one message
 
     run(tmp_path, service, body)
 
@@ -205,11 +224,51 @@ def test_every_command_sends_valid_html(tmp_path: Path, service: Service, comman
 def test_feedback_is_counted_and_thanked(tmp_path: Path, service: Service) -> None:
     async def body(h: Harness) -> None:
         await h.fake.push(h.fake.callback(CHAT, cb.encode(cb.Feedback("cjg", True))))
-        await h.fake.push(h.fake.callback(CHAT, cb.encode(cb.Feedback("cjg", False))))
+        await h.fake.push(h.fake.callback(7, cb.encode(cb.Feedback("cjg", False))))
         await h.fake.wait_for(lambda: len(h.fake.of("answerCallbackQuery")) >= 2)
         assert h.fake.of("answerCallbackQuery")[0].params["text"] == texts.FEEDBACK_THANKS
         stats = await h.storage.stats("cjg")
         assert (stats.thumbs_up, stats.thumbs_down) == (1, 1)
+
+    run(tmp_path, service, body)
+
+
+def test_a_vote_counts_once_per_user_and_can_be_changed_or_withdrawn(
+        tmp_path: Path, service: Service) -> None:
+    up, down = cb.encode(cb.Feedback("cjg", True)), cb.encode(cb.Feedback("cjg", False))
+
+    async def body(h: Harness) -> None:
+        for data in (up, up, up, up, up):  # five presses: on, off, on, off, on
+            await h.fake.push(h.fake.callback(CHAT, data))
+        await h.fake.wait_for(lambda: len(h.fake.of("answerCallbackQuery")) >= 5)
+        assert ((await h.storage.stats("cjg")).thumbs_up,
+                (await h.storage.stats("cjg")).thumbs_down) == (1, 0)
+        await h.fake.push(h.fake.callback(CHAT, down))  # changed: 👍 becomes 👎
+        await h.fake.wait_for(lambda: len(h.fake.of("answerCallbackQuery")) >= 6)
+        answered = [c.params.get("text") for c in h.fake.of("answerCallbackQuery")]
+        assert answered[1] == texts.FEEDBACK_WITHDRAWN and answered[5] == texts.FEEDBACK_CHANGED
+        stats = await h.storage.stats("cjg")
+        assert (stats.thumbs_up, stats.thumbs_down) == (0, 1)
+
+    run(tmp_path, service, body)
+
+
+def test_after_a_thumbs_down_the_bot_asks_what_was_missing(tmp_path: Path,
+                                                          service: Service) -> None:
+    from bot.storage import CuratorLog
+
+    async def body(h: Harness) -> None:
+        await h.fake.push(h.fake.callback(CHAT, cb.encode(cb.Feedback("cjg", False))))
+        (ask,) = await h.replies(1)
+        assert "Wat miste je?" in ask
+        prompt = max(h.fake.messages)
+        await h.say("het telefoonnummer van Daan de Jong 06-12345678 ontbrak", chat_id=CHAT,
+                    reply_to_message=h.fake.messages[prompt])
+        sent = await h.replies(2)
+        assert sent[-1] == texts.FEEDBACK_NOTED
+        (missing,) = await CuratorLog(h.storage).missing()
+        assert missing.startswith("cjg: ") and "Daan" not in missing and "0612" not in missing
+        assert "06-12345678" not in missing
 
     run(tmp_path, service, body)
 
@@ -241,6 +300,8 @@ def test_a_group_hears_only_what_is_meant_for_the_bot(tmp_path: Path, service: S
         assert "Centrum voor Jeugd en Gezin" in text
         params = h.fake.sent(group)[0].params
         assert params.get("reply_parameters")
+        more = buttons(params)[0]  # the whole answer opens in a private chat
+        assert more["url"] == "https://t.me/wijkwijzer_test_bot?start=cjg"
         await asyncio.sleep(0.3)
         assert len(h.fake.sent(group)) == 1
 

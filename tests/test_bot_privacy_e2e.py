@@ -185,3 +185,19 @@ def test_a_revoked_editor_cannot_undo_through_an_old_button(tmp_path: Path,
         assert await RouteStore(h.storage).all_routes() == [route]
 
     run(tmp_path, service, body)
+
+
+def test_my_data_lists_everything_that_names_the_user(tmp_path: Path, service: Service) -> None:
+    async def body(h: Harness) -> None:
+        await _member_with_internal_route(h)
+        await h.fake.push(h.fake.callback(MEMBER, cb.encode(cb.Feedback("cjg", True))))
+        await h.fake.wait_for(lambda: bool(h.fake.of("answerCallbackQuery")))
+        await h.say("/mijngegevens", chat_id=MEMBER)
+        await h.say("/mijngegevens", chat_id=ADMIN)
+        member = (await h.replies(2, chat_id=MEMBER))[-1]
+        admin = (await h.replies(2, chat_id=ADMIN))[-1]
+        assert "Lid van voorbeeld-noord" in member and "die jij gebruikte: 1" in member
+        assert "👍/👎 die je gaf" in member and "Wijzigingen die jouw id noemen" in member
+        assert "Uitnodigingscodes die jij maakte: 1" in admin
+
+    run(tmp_path, service, body)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import secrets
 from collections.abc import Callable
 
 from bot.normalize import fold
 from bot.privacy import redact
-from bot.storage.database import Storage, StorageError
+from bot.storage.database import Storage
 
 RETENTION_DAYS = 90  # the curators' log and the word counts behind it
 RELEASE_USERS = 3  # a word not in the vocabulary is kept once this many users typed it
@@ -26,7 +24,6 @@ class CuratorLog:
         self._storage = storage
         self._db = storage._db
         self._queue: list[tuple[str, int, Callable[[str], bool]]] = []
-        self._key: str | None = None
 
     def enqueue(self, text: str, user_id: int, known: Callable[[str], bool]) -> None:
         self._queue.append((redact(text[:500]), user_id, known))
@@ -39,32 +36,7 @@ class CuratorLog:
         return len(batch)
 
     async def _salt(self) -> str:
-        """The key behind the word and user hashes. It lives in a file of its own next to the
-        database (mode 0600), never in it: a copy of the database alone cannot be used to
-        test guesses against the hashes. An older database's key moves out on first use."""
-        if self._key is not None:
-            return self._key
-        key_file = self._storage.path.with_name(self._storage.path.name + ".key")
-        cursor = await self._db.execute("SELECT value FROM meta WHERE key = 'salt'")
-        row = await cursor.fetchone()
-        try:
-            key = key_file.read_text(encoding="ascii").strip()
-        except FileNotFoundError:
-            key = str(row[0]) if row else secrets.token_hex(16)
-            try:
-                descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:  # another process made it just now
-                key = key_file.read_text(encoding="ascii").strip()
-            else:
-                with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-                    handle.write(key + "\n")
-        except OSError as exc:
-            raise StorageError(f"cannot read the log key {key_file.name}: {exc.strerror}") \
-                from exc
-        if row:
-            await self._db.execute("DELETE FROM meta WHERE key = 'salt'")
-        self._key = key
-        return key
+        return await self._storage.key()
 
     def _user_hash(self, salt: str, user_id: int) -> str:
         return hashlib.sha256(f"{salt}:user:{user_id}".encode()).hexdigest()
@@ -78,8 +50,8 @@ class CuratorLog:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def log_unanswered(self, text: str, user_id: int,
-                             known: Callable[[str], bool]) -> str:
+    async def log_unanswered(self, text: str, user_id: int, known: Callable[[str], bool],
+                             missing_from: str | None = None) -> str:
         """Keep a question nobody could answer, for the curators, with personal data removed:
         pattern rules first, then every word the knowledge base does not know is replaced
         until at least three different users have typed it. Returns what was stored."""
@@ -108,7 +80,9 @@ class CuratorLog:
             stored = " ".join(token if i not in hashes or users.get(hashes[i], 0) >= RELEASE_USERS
                               else "[…]" for i, token in enumerate(tokens))
             await db.execute(
-                "INSERT INTO curator_log (kind, text) VALUES ('unanswered', ?)", (stored,))
+                "INSERT INTO curator_log (kind, text) VALUES (?, ?)",
+                ("missing", f"{missing_from}: {stored}") if missing_from else
+                ("unanswered", stored))
         return stored
 
     async def purge_old(self, days: int = RETENTION_DAYS) -> int:
@@ -119,6 +93,7 @@ class CuratorLog:
                 "DELETE FROM curator_log WHERE at < datetime('now', ?)", (cutoff,))
             deleted = cursor.rowcount
             await db.execute("DELETE FROM word_users WHERE seen < datetime('now', ?)", (cutoff,))
+            await db.execute("DELETE FROM votes WHERE at < datetime('now', ?)", (cutoff,))
         return max(deleted, 0)
 
     async def unanswered(self, limit: int = 20) -> list[tuple[str, int]]:
@@ -126,6 +101,13 @@ class CuratorLog:
             "SELECT text, count(*) AS n FROM curator_log WHERE kind = 'unanswered' "
             "GROUP BY text ORDER BY n DESC, text LIMIT ?", (limit,))
         return [(str(t), int(n)) for t, n in await cursor.fetchall()]
+
+    async def missing(self, limit: int = 20) -> list[str]:
+        """What users said was missing after a 👎 ("entry id: redacted text"), newest first."""
+        cursor = await self._db.execute(
+            "SELECT text FROM curator_log WHERE kind = 'missing' ORDER BY id DESC LIMIT ?",
+            (limit,))
+        return [str(t) for (t,) in await cursor.fetchall()]
 
     async def feedback(self, limit: int = 20) -> list[tuple[str, int, int]]:
         """(entry id, 👎, 👍) over the retention period, most 👎 first."""

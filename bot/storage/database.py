@@ -7,7 +7,10 @@ One connection owns the file; every write is a short transaction under one lock.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
+import os
+import secrets
 import sqlite3
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
@@ -15,6 +18,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Literal
 
 import aiosqlite
 
@@ -35,6 +39,27 @@ class EntryStats:
     thumbs_down: int
 
 
+Vote = Literal["counted", "changed", "withdrawn"]
+
+
+async def _count_vote(db: aiosqlite.Connection, entry_id: str, helpful: bool,
+                      delta: int) -> None:
+    """Add or take back one 👍/👎 in the totals and in the curators' dated events."""
+    column = "thumbs_up" if helpful else "thumbs_down"
+    kind = "thumbs_up" if helpful else "thumbs_down"
+    if delta > 0:
+        await db.execute(
+            f"INSERT INTO entry_stats (entry_id, {column}) VALUES (?, 1) "
+            f"ON CONFLICT(entry_id) DO UPDATE SET {column} = {column} + 1, "
+            "updated = datetime('now')", (entry_id,))
+        await db.execute("INSERT INTO curator_log (kind, text) VALUES (?, ?)", (kind, entry_id))
+    else:
+        await db.execute(f"UPDATE entry_stats SET {column} = max({column} - 1, 0), "
+                         "updated = datetime('now') WHERE entry_id = ?", (entry_id,))
+        await db.execute("DELETE FROM curator_log WHERE id = (SELECT id FROM curator_log WHERE "
+                         "kind = ? AND text = ? ORDER BY id DESC LIMIT 1)", (kind, entry_id))
+
+
 class Storage:
     """Async access to the SQLite file. Create with `await Storage.open(path)`.
 
@@ -47,6 +72,7 @@ class Storage:
         self._db = connection
         self.path = path
         self._pending: Counter[str] = Counter()
+        self._key: str | None = None
         # One connection serves every handler: a transaction's statements must not interleave
         # with another coroutine's, so each write transaction holds this lock.
         self.write_lock = asyncio.Lock()
@@ -158,6 +184,75 @@ class Storage:
         """Count an answer and write it now (for callers that do not flush)."""
         self.count_answer(entry_id)
         await self.flush()
+
+    async def key(self) -> str:
+        """The key behind the word and user hashes. It lives in a file of its own next to the
+        database (mode 0600), never in it: a copy of the database alone cannot be used to
+        test guesses against the hashes. An older database's key moves out on first use."""
+        if self._key is not None:
+            return self._key
+        key_file = self.path.with_name(self.path.name + ".key")
+        cursor = await self._db.execute("SELECT value FROM meta WHERE key = 'salt'")
+        row = await cursor.fetchone()
+        try:
+            key = key_file.read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            key = str(row[0]) if row else secrets.token_hex(16)
+            try:
+                descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process made it just now
+                key = key_file.read_text(encoding="ascii").strip()
+            else:
+                with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+                    handle.write(key + "\n")
+        except OSError as exc:
+            raise StorageError(f"cannot read the log key {key_file.name}: {exc.strerror}") \
+                from exc
+        if row:
+            await self._db.execute("DELETE FROM meta WHERE key = 'salt'")
+        self._key = key
+        return key
+
+    def pseudonym(self, key: str, user_id: int) -> str:
+        """A user id as a keyed hash: the same user gives the same value, the id is not in it."""
+        return hashlib.sha256(f"{key}:user:{user_id}".encode()).hexdigest()
+
+    async def vote(self, entry_id: str, user_id: int, helpful: bool) -> Vote:
+        """A 👍 or 👎 counts once per user and entry: the same press again withdraws it, the
+        other one changes it. The voter is kept as a keyed hash for 90 days, never the id."""
+        async with self.transaction() as db:
+            voter = self.pseudonym(await self.key(), user_id)
+            cursor = await db.execute(
+                "SELECT helpful FROM votes WHERE entry_id = ? AND voter = ?", (entry_id, voter))
+            row = await cursor.fetchone()
+            if row is None:
+                await db.execute("INSERT INTO votes (entry_id, voter, helpful) VALUES (?, ?, ?)",
+                                 (entry_id, voter, int(helpful)))
+                await _count_vote(db, entry_id, helpful, +1)
+                return "counted"
+            if bool(row[0]) == helpful:
+                await db.execute("DELETE FROM votes WHERE entry_id = ? AND voter = ?",
+                                 (entry_id, voter))
+                await _count_vote(db, entry_id, helpful, -1)
+                return "withdrawn"
+            await db.execute("UPDATE votes SET helpful = ?, at = datetime('now') WHERE "
+                             "entry_id = ? AND voter = ?", (int(helpful), entry_id, voter))
+            await _count_vote(db, entry_id, not helpful, -1)
+            await _count_vote(db, entry_id, helpful, +1)
+            return "changed"
+
+    async def votes_of(self, user_id: int) -> int:
+        async with self.transaction() as db:
+            voter = self.pseudonym(await self.key(), user_id)
+            row = await (await db.execute("SELECT count(*) FROM votes WHERE voter = ?",
+                                          (voter,))).fetchone()
+        return int(row[0]) if row else 0
+
+    async def forget_votes(self, user_id: int) -> None:
+        """The user's votes no longer count as theirs (the totals stay)."""
+        async with self.transaction() as db:
+            voter = self.pseudonym(await self.key(), user_id)
+            await db.execute("DELETE FROM votes WHERE voter = ?", (voter,))
 
     async def record_feedback(self, entry_id: str, helpful: bool) -> None:
         """A 👍 or 👎: counted per entry, and kept as a dated event for the curators' report

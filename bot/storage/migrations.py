@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Each step brings the schema from version i to i + 1. Never edit a released step: add one.
 MIGRATIONS: tuple[Sequence[str], ...] = (
@@ -100,6 +100,16 @@ MIGRATIONS: tuple[Sequence[str], ...] = (
                by_actor TEXT NOT NULL,
                at       TEXT NOT NULL DEFAULT (datetime('now')),
                PRIMARY KEY (wijk_id, entry_id)
+           )""",
+    ),
+    (
+        # Version 6: one 👍/👎 per user and entry; the voter as a keyed hash, kept 90 days.
+        """CREATE TABLE votes (
+               entry_id TEXT NOT NULL,
+               voter    TEXT NOT NULL,
+               helpful  INTEGER NOT NULL,
+               at       TEXT NOT NULL DEFAULT (datetime('now')),
+               PRIMARY KEY (entry_id, voter)
            )""",
     ),
 )

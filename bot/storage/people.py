@@ -25,11 +25,12 @@ class UserRecord:
     invites_used: int
     marks_set: int
     word_records: int = 0  # filled in from the curators' log
+    votes: int = 0  # filled in from the 👍/👎 of the last 90 days
 
     def is_empty(self) -> bool:
         return not (self.wijk_id or self.school or self.memberships or self.routes_added
                     or self.audit_rows or self.invites_made or self.invites_used
-                    or self.marks_set or self.word_records)
+                    or self.marks_set or self.word_records or self.votes)
 
 
 def _code_hash(code: str) -> str:
