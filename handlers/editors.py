@@ -35,9 +35,10 @@ async def on_invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(context, chat.id, texts.INVITE_USAGE.format(wijken=esc(wijken)))
         return
     made = await d.local.invite(who, wijk.id, role)  # refusals: see handlers.errors
+    link = f"https://t.me/{context.bot.username}?start=code_{made.code}"
     await send(context, chat.id, texts.INVITE_MADE.format(
         wijk=esc(made.wijk.name), role=texts.ROLE_NAMES[made.role],
-        expires=made.expires.strftime("%d-%m-%Y"), code=made.code))
+        expires=made.expires.strftime("%d-%m-%Y"), code=made.code, link=esc(link)))
 
 
 async def on_code(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -50,6 +51,17 @@ async def on_code(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     code = " ".join(context.args or []).strip()
     if not code:
         await send(context, chat.id, esc(texts.CODE_USAGE))
+        return
+    await redeem_code(update, context, code)
+
+
+async def redeem_code(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
+    """/code ABCD-2345, or the invitation link t.me/<bot>?start=code_ABCD-2345."""
+    chat, who = update.effective_chat, viewer(update)
+    d = deps(context)
+    if chat is None or who is None or d.local is None:
+        return
+    if not await private_only(update, context):
         return
     granted = await d.local.redeem(who, code)
     if granted is None:

@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes
 from bot import texts
 from handlers import callbackdata as cb
 from handlers.deps import deps
+from handlers.editors import redeem_code
 from handlers.render import esc, pack
 from handlers.sending import local_block, send, send_answer
 from handlers.wijk import choose_wijk
@@ -32,6 +33,9 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if chat is None:
         return
     payload = (context.args or [""])[0]
+    if payload.startswith("code_") and len(payload) <= 32:  # a one-tap invitation link
+        await redeem_code(update, context, payload[5:])
+        return
     if payload.startswith("wijk_") and _PAYLOAD_RE.fullmatch(payload[5:]):
         await send(context, chat.id, esc(await choose_wijk(update, context, payload[5:])))
         return

@@ -5,6 +5,7 @@ the whole route once more before it is saved (the same rules as `wijkwijzer rout
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from typing import Any
 
@@ -15,6 +16,7 @@ from telegram.ext import (
     ContextTypes,
     ConversationHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.warnings import PTBUserWarning
@@ -40,6 +42,7 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("note", "Korte notitie"),
 )
 KEY = "route_edit"
+TIMEOUT_SECONDS = 600  # a form left alone for ten minutes ends
 
 
 def _button(label: str, step: str, value: str = "") -> InlineKeyboardButton:
@@ -206,6 +209,10 @@ async def on_field(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     typed = (message.text or "").strip() if message else ""
     state = _state(context)
     name, _ = FIELDS[state["field"]]
+    if name in ("organisation", "note") and looks_like_a_question(typed):
+        await _reply(update, context, esc(texts.ROUTE_QUESTION), InlineKeyboardMarkup([[
+            _button("Ja, stoppen", "cancel"), _button("Nee, ga verder", "resume")]]))
+        return FIELD
     current = state["values"].get(name, "")
     value = current if typed == "." else "" if typed == "-" else typed
     try:
@@ -230,6 +237,31 @@ async def on_field(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
                                       _button("Nee, voor iedereen", "internal", "n"),
                                       _button("Ja, intern", "internal", "y")]]))
     return INTERNAL
+
+
+_QUESTION = re.compile(r"^(wie|wat|hoe|waar|wanneer|welke?|waarom|kan|mag|moet|is|zijn|"
+                       r"heeft|who|what|how|where|can|should|is|are)\b", re.IGNORECASE)
+
+
+def looks_like_a_question(typed: str) -> bool:
+    """A question typed in the middle of the form ("wie bel ik bij verzuim?") is not a name."""
+    return typed.endswith("?") or (len(typed.split()) >= 4 and bool(_QUESTION.match(typed)))
+
+
+async def on_resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """"Nee, ga verder" after a question-like answer: the same field again."""
+    choice = _choice(update)
+    if choice is None or choice.step != "resume":
+        return await cancel(update, context)
+    return await _ask_field(update, context)
+
+
+async def on_timeout(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Ten quiet minutes end the form; the user hears so, and nothing was saved."""
+    if update.effective_chat is not None:
+        await send(context, update.effective_chat.id, esc(texts.ROUTE_TIMEOUT))
+    if context.user_data is not None:
+        context.user_data.pop(KEY, None)
 
 
 def _draft(context: ContextTypes.DEFAULT_TYPE) -> RouteDraft:
@@ -349,7 +381,8 @@ def conversation() -> ConversationHandler[Any]:
         ENTRY_QUERY: [typed(on_entry_query)],
         ENTRY_PICK: [buttons(on_entry_pick)],
         ROUTE_PICK: [buttons(on_route_pick)],
-        FIELD: [typed(on_field)],
+        FIELD: [typed(on_field), buttons(on_resume)],
+        ConversationHandler.TIMEOUT: [TypeHandler(Update, on_timeout)],
         INTERNAL: [buttons(on_internal)],
         PREVIEW: [buttons(on_save)],
         REMOVE: [buttons(on_save)],
@@ -363,7 +396,7 @@ def conversation() -> ConversationHandler[Any]:
             states=states,
             fallbacks=[CommandHandler("stop", cancel), buttons(cancel)],
             name="route-edit",
-            conversation_timeout=None,
+            conversation_timeout=TIMEOUT_SECONDS,
         )
 
 

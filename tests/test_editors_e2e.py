@@ -1,0 +1,50 @@
+"""End-to-end: the editors' side — one-tap invitations and a form that notices a question."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot import texts
+from bot.service import Service
+from bot.storage import PeopleStore, RouteStore
+from handlers import callbackdata as cb
+from tests.test_bot_e2e import ADMIN, EDITOR, Harness, _invite_and_join, _press, buttons, run
+
+
+def test_an_invitation_is_a_one_tap_link(tmp_path: Path, service: Service) -> None:
+    async def body(h: Harness) -> None:
+        h.local.admins = frozenset({ADMIN})
+        await h.say("/uitnodigen voorbeeld-noord lid", chat_id=ADMIN)
+        (made,) = await h.replies(1, chat_id=ADMIN)
+        link = made.split("Stuur de ontvanger deze link (één tik): ")[1].split("\n")[0]
+        assert link.startswith("https://t.me/wijkwijzer_test_bot?start=code_")
+        await h.say(f"/start {link.split('start=')[1]}", chat_id=EDITOR)
+        (welcome,) = await h.replies(1, chat_id=EDITOR)
+        assert welcome.startswith("Welkom!")
+        assert await PeopleStore(h.storage).role_in(EDITOR, "voorbeeld-noord") == "member"
+
+    run(tmp_path, service, body)
+
+
+def test_a_question_typed_into_the_route_form_is_not_saved_as_a_name(
+        tmp_path: Path, service: Service) -> None:
+    async def body(h: Harness) -> None:
+        h.local.admins = frozenset({ADMIN})
+        await _invite_and_join(h, "voorbeeld-noord", "", EDITOR)
+        await h.say("/route", chat_id=EDITOR)
+        await h.replies(2, chat_id=EDITOR)
+        await _press(h, EDITOR, cb.RouteStep("act", "add"), 3)
+        await _press(h, EDITOR, cb.RouteStep("wijk", "voorbeeld-noord"), 4)
+        await h.say("wijkteam", chat_id=EDITOR)
+        await h.replies(5, chat_id=EDITOR)
+        await _press(h, EDITOR, cb.RouteStep("entry", "wijkteam"), 6)
+        await h.say("wie bel ik als een leerling vaak verzuimt?", chat_id=EDITOR)
+        sent = await h.replies(7, chat_id=EDITOR)
+        assert sent[-1] == texts.ROUTE_QUESTION
+        choices = [cb.decode(b["callback_data"]) for b in buttons(h.fake.sent(EDITOR)[-1].params)]
+        assert choices == [cb.RouteStep("cancel", ""), cb.RouteStep("resume", "")]
+        sent = await _press(h, EDITOR, cb.RouteStep("resume", ""), 8)
+        assert "Naam van de organisatie" in sent[-1]
+        assert await RouteStore(h.storage).all_routes() == []
+
+    run(tmp_path, service, body)
