@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseUpdateProcessor,
@@ -32,6 +31,7 @@ from bot import texts
 from bot.areas import Areas, load_areas
 from bot.config import Settings
 from bot.local_routes import LocalRoutes
+from bot.retry import PatientRateLimiter
 from bot.service import Service
 from bot.storage import CuratorLog, Storage
 from handlers.deps import Deps
@@ -191,7 +191,7 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
         if settings.base_file_url:
             builder = builder.base_file_url(settings.base_file_url)
     if opts.rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=opts.max_retries))
+        builder = builder.rate_limiter(PatientRateLimiter(max_retries=opts.max_retries))
 
     async def post_init(app: App) -> None:
         deps: Deps = app.bot_data["deps"]

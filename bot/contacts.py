@@ -8,6 +8,7 @@ says what to fix.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -20,12 +21,14 @@ _PHONE_CHARS = re.compile(r"[\s\-().]")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _HOST = re.compile(r"([a-z0-9-]+\.)+[a-z]{2,}")
 MAX_TEXT = 300
+MAX_WEBSITE = 300
 
 
 def phone(raw: str) -> str:
     """A Dutch phone number in the usual written form: "020 123 4567", "06 1234 5678",
     "0800 2000", "+32 ..." stays international."""
-    digits = _PHONE_CHARS.sub("", raw.strip())
+    ascii_digits = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in raw)
+    digits = _PHONE_CHARS.sub("", ascii_digits.strip())  # "٠٦..." and "０６..." too
     if digits.startswith("0031"):
         digits = "0" + digits[4:]
     elif digits.startswith("+31"):
@@ -71,6 +74,8 @@ def email(raw: str) -> str:
 
 def website(raw: str) -> str:
     value = raw.strip()
+    if len(value) > MAX_WEBSITE:  # it must fit in a preview message with everything else
+        raise ContactError(f"Een webadres mag hoogstens {MAX_WEBSITE} tekens hebben.")
     if "://" not in value:
         value = "https://" + value
     try:

@@ -420,6 +420,21 @@ def test_a_server_error_is_retried_and_nothing_is_lost(tmp_path: Path,
     run(tmp_path, service, body)
 
 
+@pytest.mark.parametrize("method", ["editMessageText", "answerCallbackQuery"])
+def test_a_server_error_on_any_api_call_is_retried(tmp_path: Path, service: Service,
+                                                   method: str) -> None:
+    """Not only sendMessage: a page turn and a button answer survive two 502s as well."""
+    async def body(h: Harness) -> None:
+        await h.say("/partners")
+        await h.replies(1)
+        h.fake.fail(method, 502, "Bad Gateway", times=2)
+        await h.fake.push(h.fake.callback(CHAT, cb.encode(cb.BrowsePartners("all", "all", 1))))
+        await h.fake.wait_for(lambda: any(c.status == 200 for c in h.fake.of(method)))
+        assert [c.status for c in h.fake.of(method)][:3] == [502, 502, 200]
+
+    run(tmp_path, service, body, rate_limit=True)
+
+
 def test_a_failing_getupdates_does_not_stop_the_bot(tmp_path: Path, service: Service) -> None:
     async def body(h: Harness) -> None:
         h.fake.fail("getUpdates", 500, "Internal Server Error", times=2)

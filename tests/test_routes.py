@@ -46,6 +46,16 @@ def test_bad_phone_numbers_get_a_dutch_message(raw: str) -> None:
         contacts.phone(raw)
 
 
+def test_phone_numbers_in_other_digit_scripts_are_stored_as_ascii() -> None:
+    assert contacts.phone("٠٢٠-١٢٣٤٥٦٧") == "020 123 4567"
+    assert contacts.phone("０２０ １２３ ４５６７") == "020 123 4567"
+
+
+def test_a_website_too_long_for_a_message_is_refused() -> None:
+    with pytest.raises(contacts.ContactError, match="hoogstens"):
+        contacts.website("www.gemeente.nl/" + "a" * 4200)
+
+
 def test_email_and_website_are_normalised() -> None:
     assert contacts.email(" Team@Gemeente.NL ") == "Team@gemeente.nl"
     assert contacts.website("www.gemeente.nl/wijkteam") == "https://www.gemeente.nl/wijkteam"
