@@ -31,7 +31,7 @@ from bot import texts
 from bot.areas import Areas, load_areas
 from bot.config import Settings
 from bot.local_routes import LocalRoutes
-from bot.retry import PatientRateLimiter
+from bot.retry import PatientRateLimiter, QuarantineRequest
 from bot.service import Service
 from bot.storage import CuratorLog, Storage
 from handlers.deps import Deps
@@ -185,6 +185,7 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .concurrent_updates(PerChatUpdateProcessor())
         .connection_pool_size(CONNECTION_POOL_SIZE)
+        .get_updates_request(QuarantineRequest(connection_pool_size=1, read_timeout=30.0))
     )
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url)

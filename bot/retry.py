@@ -10,12 +10,16 @@ worse than the error, which `handlers.sending.send` and the error handler then r
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from telegram import Update
+from telegram._utils.types import ODVInput
 from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 log = logging.getLogger(__name__)
 
@@ -48,3 +52,47 @@ class PatientRateLimiter(AIORateLimiter):
             await asyncio.sleep(delay)
             delay = min(delay * 2, MAX_DELAY)
         raise AssertionError("unreachable")
+
+
+class QuarantineRequest(HTTPXRequest):
+    """getUpdates that survives an update the library cannot read.
+
+    Telegram may send an update that PTB cannot parse (e.g. a poll without fields the current
+    Bot API requires, forwarded from an old client). PTB would then fail the whole batch, log
+    it in full — message texts and names — and fetch the same batch again, hundreds of times a
+    second. Here each update is tried on its own; one that cannot be read is logged once by id
+    and kind and replaced by an empty update with the same id, so that polling moves past it
+    and every other update is answered.
+    """
+
+    async def do_request(self, url: str, method: str,
+                         request_data: RequestData | None = None,
+                         read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+                         write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+                         connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+                         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+                         ) -> tuple[int, bytes]:
+        status, payload = await super().do_request(url, method, request_data, read_timeout,
+                                                   write_timeout, connect_timeout, pool_timeout)
+        if status != 200 or not url.endswith("/getUpdates"):
+            return status, payload
+        try:
+            body = json.loads(payload)
+        except ValueError:
+            return status, payload
+        if isinstance(body, dict) and isinstance(body.get("result"), list):
+            body["result"] = [_readable(item) for item in body["result"]]
+            payload = json.dumps(body).encode()
+        return status, payload
+
+
+def _readable(item: Any) -> Any:
+    try:
+        Update.de_json(item, None)
+    except Exception:
+        kind = next((k for k in item if k != "update_id"), "unknown") \
+            if isinstance(item, dict) else type(item).__name__
+        update_id = item.get("update_id") if isinstance(item, dict) else None
+        log.error("skipped update %s (%s): the library cannot read it", update_id, kind)
+        return {"update_id": update_id} if isinstance(update_id, int) else {"update_id": 0}
+    return item

@@ -435,6 +435,25 @@ def test_a_server_error_on_any_api_call_is_retried(tmp_path: Path, service: Serv
     run(tmp_path, service, body, rate_limit=True)
 
 
+def test_an_update_the_library_cannot_read_is_skipped_and_the_rest_answered(
+        tmp_path: Path, service: Service, caplog: pytest.LogCaptureFixture) -> None:
+    async def body(h: Harness) -> None:
+        poison = h.fake.message(CHAT, None)
+        poison["message"]["poll"] = {"question": "geheime peiling"}  # required fields missing
+        await h.fake.push(poison)
+        await h.say("wat doet het cjg")
+        (text,) = await h.replies(1)
+        assert text.startswith("<b>Centrum voor Jeugd en Gezin")
+        polls = len(h.fake.of("getUpdates"))
+        await asyncio.sleep(0.5)
+        assert len(h.fake.of("getUpdates")) - polls < 20  # no hot loop on the same batch
+
+    with caplog.at_level(logging.INFO):
+        run(tmp_path, service, body)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "skipped update" in logged and "geheime peiling" not in logged
+
+
 def test_a_failing_getupdates_does_not_stop_the_bot(tmp_path: Path, service: Service) -> None:
     async def body(h: Harness) -> None:
         h.fake.fail("getUpdates", 500, "Internal Server Error", times=2)
