@@ -173,6 +173,7 @@ NON_TEXT = (
 )
 STALE_BUTTON = "Deze knop werkt niet meer. Stel je vraag opnieuw of kijk bij /help."
 FEEDBACK_THANKS = "Dank je! Zo wordt Wijkwijzer beter."
+SLOW_DOWN_BUTTON = "Even rustig aan: probeer het over een paar seconden opnieuw."
 FEEDBACK_CHANGED = "Aangepast: je stem telt nu andersom."
 FEEDBACK_WITHDRAWN = "Je stem is ingetrokken."
 FEEDBACK_ASK = (

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -14,6 +15,7 @@ from telegram.ext import (
     CommandHandler,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -23,6 +25,7 @@ from handlers import (
     editors,
     errors,
     groups,
+    guard,
     info,
     inline,
     mydata,
@@ -46,6 +49,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         ("vergeetmij", mydata.on_forget_me), ("uitnodigen", editors.on_invite),
         ("code", editors.on_code), ("redacteuren", editors.on_editors),
     ]
+    app.add_handler(TypeHandler(Update, guard.on_any_update), group=-1)
     # The /route conversation comes first: while it runs, its buttons and texts are its own.
     app.add_handler(route_edit.conversation())
     app.add_handler(CommandHandler("route", route_edit.on_route_elsewhere,

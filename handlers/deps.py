@@ -24,6 +24,8 @@ class Deps:
     service: Service
     storage: Storage | None = None
     flood: FloodGate = field(default_factory=FloodGate)
+    # invitation codes: 3 tries at once, then one every 30 seconds
+    secrets_gate: FloodGate = field(default_factory=lambda: FloodGate(rate=1 / 30, burst=3))
     rng: random.Random = field(default_factory=random.Random)
     pace_seconds: float = 0.35  # between messages of one reply: one chat is not throttled by PTB
     entry_examples: tuple[tuple[str, str], ...] = ()  # (entry id, example question)

@@ -454,6 +454,29 @@ def test_an_update_the_library_cannot_read_is_skipped_and_the_rest_answered(
     assert "skipped update" in logged and "geheime peiling" not in logged
 
 
+def test_buttons_pass_the_flood_gate_too(tmp_path: Path, service: Service) -> None:
+    async def body(h: Harness) -> None:
+        for _ in range(5):
+            await h.fake.push(h.fake.callback(CHAT, cb.encode(cb.Feedback("cjg", True))))
+        await h.fake.wait_for(lambda: len(h.fake.of("answerCallbackQuery")) >= 5)
+        answered = [c.params.get("text") for c in h.fake.of("answerCallbackQuery")]
+        assert answered.count(texts.SLOW_DOWN_BUTTON) == 3
+        assert (await h.storage.stats("cjg")).thumbs_up == 0  # counted, then withdrawn
+
+    run(tmp_path, service, body, flood=FloodGate(rate=0.001, burst=2))
+
+
+def test_guessing_invitation_codes_is_slowed_down(tmp_path: Path, service: Service) -> None:
+    async def body(h: Harness) -> None:
+        for i in range(6):
+            await h.say(f"/code GOKK-{i:04d}", chat_id=STRANGER)
+        await asyncio.sleep(0.5)
+        sent = [c.params["text"] for c in h.fake.sent(STRANGER)]
+        assert sent.count(texts.CODE_BAD) == 3 and texts.SLOW_DOWN in sent
+
+    run(tmp_path, service, body)
+
+
 def test_a_failing_getupdates_does_not_stop_the_bot(tmp_path: Path, service: Service) -> None:
     async def body(h: Harness) -> None:
         h.fake.fail("getUpdates", 500, "Internal Server Error", times=2)

@@ -1,0 +1,41 @@
+"""Flood control for buttons and commands, before any handler runs (group -1).
+
+Questions have their own gate in `handlers.questions` (which still lets a safety notice
+through). Buttons and commands share the per-user gate; guessing invitation codes has a stricter
+one of its own, so that nobody can try codes quickly.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot import texts
+from handlers.deps import deps
+from handlers.sending import send
+
+QUESTION_COMMANDS = ("/zoek", "/start")  # gated (or not) where they are answered
+SECRET_COMMANDS = ("/code",)
+
+
+async def on_any_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user = update.effective_user
+    if user is None:
+        return
+    d = deps(context)
+    query = update.callback_query
+    message = update.effective_message
+    text = message.text if message is not None and message.text else ""
+    command = text.split(maxsplit=1)[0].split("@")[0].lower() if text.startswith("/") else ""
+    if query is None and (not command or command in QUESTION_COMMANDS):
+        return
+    go_on, warn = d.flood.check(user.id)
+    if go_on and command in SECRET_COMMANDS:
+        go_on, warn = d.secrets_gate.check(user.id)
+    if go_on:
+        return
+    if query is not None:
+        await query.answer(texts.SLOW_DOWN_BUTTON)
+    elif warn and update.effective_chat is not None:
+        await send(context, update.effective_chat.id, texts.SLOW_DOWN)
+    raise ApplicationHandlerStop
