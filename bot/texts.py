@@ -186,6 +186,10 @@ SLOW_DOWN = (
     "Even rustig aan: je stuurt veel berichten tegelijk. Over een paar seconden kan het weer."
 )
 ERROR = "Er ging iets mis aan mijn kant. Probeer het zo nog eens."
+STORAGE_BUSY_FORM = (
+    "Opslaan lukt nu even niet: de opslag is bezet. Je invoer is bewaard; druk over een minuut "
+    "nog eens op Opslaan."
+)
 STORAGE_BUSY = (
     "Ik kan dat nu even niet opslaan of opzoeken: de opslag is bezet. Probeer het over een "
     "minuut nog eens; er is niets veranderd."

@@ -319,9 +319,10 @@ async def on_save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         await _reply(update, context, esc(str(exc)))
         return await _end(context)
     except StorageError as exc:
+        # The form stays: the "Opslaan" button above works again once the database is back.
         log.warning("route not saved: %s", exc.__class__.__name__)
-        await _reply(update, context, esc(texts.ERROR))
-        return await _end(context)
+        await _reply(update, context, esc(texts.STORAGE_BUSY_FORM))
+        return PREVIEW if state["action"] != "remove" else REMOVE
     assert context.user_data is not None
     context.user_data["route_undo"] = last
     await _reply(update, context, done, InlineKeyboardMarkup([[
@@ -394,7 +395,9 @@ def conversation() -> ConversationHandler[Any]:
         return ConversationHandler(
             entry_points=[CommandHandler("route", start, filters.ChatType.PRIVATE)],
             states=states,
-            fallbacks=[CommandHandler("stop", cancel), buttons(cancel)],
+            # /route always answers: in the middle of a form it starts afresh.
+            fallbacks=[CommandHandler("stop", cancel), CommandHandler("route", start),
+                       buttons(cancel)],
             name="route-edit",
             conversation_timeout=TIMEOUT_SECONDS,
         )

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.service import Service
-from bot.storage import CuratorLog, Storage
+from bot.storage import CuratorLog, Storage, StorageError
 
 T = TypeVar("T")
 
@@ -118,3 +118,29 @@ def test_a_name_typed_by_many_colleagues_is_never_released(tmp_path: Path,
                                              service.known_word) for user in (1, 2, 3, 4)]
 
     assert not any("Daan" in s or "Jong" in s for s in run(main()))
+
+
+def test_a_locked_database_loses_no_queued_question(tmp_path: Path, service: Service) -> None:
+    path = tmp_path / "db.sqlite3"
+
+    async def main() -> tuple[int, int, int]:
+        async with await Storage.open(path) as storage:
+            await storage._db.execute("PRAGMA busy_timeout = 50")
+            log = CuratorLog(storage)
+            for i in range(8):
+                log.enqueue(f"vraag over kwispelhond {i}", i, service.known_word)
+            other = sqlite3.connect(path)
+            other.execute("BEGIN EXCLUSIVE")  # a backup holds the file
+            try:
+                await log.flush()
+            except StorageError:
+                pass
+            finally:
+                other.rollback()
+                other.close()
+            waiting = len(log)
+            written = await log.flush()
+            return waiting, written, len(await log.unanswered(50))
+
+    waiting, written, stored = run(main())
+    assert (waiting, written, stored) == (8, 8, 8)

@@ -11,6 +11,7 @@ from bot.storage.database import Storage
 
 RETENTION_DAYS = 90  # the curators' log and the word counts behind it
 RELEASE_USERS = 3  # a word not in the vocabulary is kept once this many users typed it
+MAX_QUEUE = 1000  # unanswered questions waiting for the database
 
 
 class CuratorLog:
@@ -27,13 +28,22 @@ class CuratorLog:
 
     def enqueue(self, text: str, user_id: int, known: Callable[[str], bool]) -> None:
         self._queue.append((redact(text[:500]), user_id, known))
+        del self._queue[:-MAX_QUEUE]  # while the database is away, keep the newest only
 
     async def flush(self) -> int:
-        """Write the queued questions; how many were written."""
-        batch, self._queue = self._queue, []
-        for text, user_id, known in batch:
+        """Write the queued questions, oldest first; how many were written. A question leaves
+        the queue only once it is stored, so a locked database loses nothing (up to
+        MAX_QUEUE waiting questions)."""
+        written = 0
+        while self._queue:
+            text, user_id, known = self._queue[0]
             await self.log_unanswered(text, user_id, known)
-        return len(batch)
+            self._queue.pop(0)
+            written += 1
+        return written
+
+    def __len__(self) -> int:
+        return len(self._queue)
 
     async def _salt(self) -> str:
         return await self._storage.key()
