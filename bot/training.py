@@ -43,7 +43,10 @@ TARGET_TOP1 = 95.0
 TARGET_OOS = 95.0
 OOS_CORPUS = 0.90
 # Out-of-fold targets the safety thresholds are chosen for.
-CALM_ALARMS = 0.025  # share of calm messages that may get any notice (patterns included)
+# Share of calm messages (harmless, but written to look alarming) that may get any notice,
+# patterns included: the limit. A lower one left the model almost no room beside the
+# patterns, and a missed signal costs more than a needless notice.
+CALM_ALARMS = 0.03
 CLEAR_PRECISION = 0.97  # a clear signal from the model alone must be this precise
 TOPIC_RECALL = 0.98  # signals with only a topic word that the topic threshold must keep
 

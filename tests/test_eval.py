@@ -28,24 +28,40 @@ def test_quality_targets_are_met(service: Service, name: str) -> None:
 
 # Floors for the development sets: a change that loses ground on them is a regression. Each
 # floor is the figure of the shipped models less about two points, the spread between two
-# trainings on the same data. dev6-dev14 are the three blind rounds (first-run figures in their
+# trainings on the same data. dev6-dev20 are the five blind rounds (first-run figures in their
 # headers); their safety cases teach the safety model, so safety is checked at 100 % below.
 DEV_FLOORS: dict[str, dict[str, float]] = {
-    "dev.yaml": {"top1": 96, "top3": 96, "oos_rejected": 98, "facts": 98},
-    "dev2.yaml": {"top1": 95, "top3": 96, "oos_rejected": 98, "facts": 98},
-    "dev3.yaml": {"top1": 96, "top3": 96, "oos_rejected": 93},
+    "dev.yaml": {"top1": 95, "top3": 96, "oos_rejected": 98, "facts": 98},
+    "dev2.yaml": {"top1": 97, "top3": 98, "oos_rejected": 93, "facts": 98},
+    "dev3.yaml": {"top1": 95, "top3": 96, "oos_rejected": 96},
     "dev4.yaml": {"top1": 98, "top3": 98, "oos_rejected": 98, "facts": 98},
-    "dev5.yaml": {"top1": 84, "top3": 88},
-    "dev6.yaml": {"top1": 93, "top3": 94, "oos_rejected": 98, "facts": 98, "calm": 98},
-    "dev7.yaml": {"top1": 88, "top3": 89, "oos_rejected": 94, "facts": 98, "calm": 95},
-    "dev8.yaml": {"top1": 89, "top3": 91, "oos_rejected": 98, "facts": 98, "calm": 95},
-    "dev9.yaml": {"top1": 87, "top3": 89, "oos_rejected": 98, "facts": 98, "calm": 98},
-    "dev10.yaml": {"top1": 89, "top3": 91, "oos_rejected": 98, "facts": 98, "calm": 95},
-    "dev11.yaml": {"top1": 89, "top3": 89, "oos_rejected": 98, "facts": 98, "calm": 98},
-    "dev12.yaml": {"top1": 89, "top3": 91, "oos_rejected": 94, "facts": 98, "calm": 98},
-    "dev13.yaml": {"top1": 96, "top3": 96, "oos_rejected": 87, "facts": 98, "calm": 98},
-    "dev14.yaml": {"top1": 92, "top3": 93, "oos_rejected": 83, "facts": 98, "calm": 91},
+    "dev5.yaml": {"top1": 84, "top3": 91},
+    "dev6.yaml": {"top1": 95, "top3": 96, "oos_rejected": 98, "facts": 98, "calm": 98},
+    "dev7.yaml": {"top1": 89, "top3": 89, "oos_rejected": 94, "facts": 98, "calm": 95},
+    "dev8.yaml": {"top1": 89, "top3": 90, "oos_rejected": 94, "facts": 98, "calm": 95},
+    "dev9.yaml": {"top1": 88, "top3": 90, "oos_rejected": 98, "facts": 98, "calm": 98},
+    "dev10.yaml": {"top1": 90, "top3": 93, "oos_rejected": 98, "facts": 98, "calm": 98},
+    "dev11.yaml": {"top1": 92, "top3": 93, "oos_rejected": 98, "facts": 98, "calm": 98},
+    "dev12.yaml": {"top1": 93, "top3": 94, "oos_rejected": 98, "facts": 98, "calm": 98},
+    "dev13.yaml": {"top1": 98, "top3": 98, "oos_rejected": 87, "facts": 98, "calm": 98},
+    "dev14.yaml": {"top1": 92, "top3": 92, "oos_rejected": 98, "facts": 98, "calm": 95},
+    "dev15.yaml": {"top1": 92, "top3": 93, "oos_rejected": 91, "facts": 98, "calm": 98},
+    "dev16.yaml": {"top1": 84, "top3": 88, "oos_rejected": 98, "facts": 98, "calm": 91},
+    "dev17.yaml": {"top1": 88, "top3": 89, "oos_rejected": 98, "facts": 98, "calm": 98},
+    "dev18.yaml": {"top1": 85, "top3": 89, "oos_rejected": 94, "facts": 98, "calm": 98},
+    "dev19.yaml": {"top1": 84, "top3": 91, "oos_rejected": 98, "facts": 88, "calm": 98},
+    "dev20.yaml": {"top1": 92, "top3": 94, "oos_rejected": 94, "facts": 98, "calm": 94},
 }
+
+
+def test_follow_ups_are_read_in_the_light_of_the_previous_answer(service: Service) -> None:
+    """110 follow-up pairs written blind: 89.1 % on the first run with one turn of context,
+    47.3 % without it (87.3 % with the models retrained on dev15-dev20)."""
+    cases = load_cases(EVAL_DIR / "followups.yaml")
+    with_context = evaluate(cases, service.ask, lambda q, after: service.ask(q, after=after))
+    alone = evaluate(cases, service.ask)
+    assert with_context.summary()["followup"] >= 85.0, "\n".join(with_context.failures)
+    assert with_context.summary()["followup"] >= alone.summary()["followup"] + 30
 
 
 def test_every_development_set_has_a_floor() -> None:
