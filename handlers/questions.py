@@ -43,7 +43,8 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
     reply = d.service.ask(question, after=answer_in_context(update, context))
     await send_reply(update, context, reply, quote=quote)
     user = update.effective_user
-    if not reply.answers and reply.safety is None and reply.query and d.curator and user:
+    if not reply.answers and reply.safety is None and reply.query and d.curator is not None \
+            and user:
         # For the curators: what nobody could answer, with personal data removed (queued;
         # the flush job writes it).
         d.curator.enqueue(reply.query, user.id, d.service.known_word)

@@ -52,7 +52,8 @@ def test_safety_routes_are_not_offered_as_guesses_without_a_signal(service: Serv
 
 def test_a_choice_has_a_way_out(tmp_path: Path, service: Service) -> None:
     question = next(q for q in ("verzuim", "luxe verzuim melden", "pesten", "privacy",
-                                "gemeentelijke plannen voor de wijk", "Psychische klachten")
+                                "gemeentelijke plannen voor de wijk", "Psychische klachten",
+                                "gedrag", "sport", "ouders", "jeugdhulp", "melden")
                     if service.ask(q).clarify)
 
     async def body(h: Harness) -> None:

@@ -138,7 +138,7 @@ def test_a_locked_database_loses_no_queued_question(tmp_path: Path, service: Ser
             finally:
                 other.rollback()
                 other.close()
-            waiting = len(log)
+            waiting = log.waiting()
             written = await log.flush()
             return waiting, written, len(await log.unanswered(50))
 

@@ -42,7 +42,8 @@ class CuratorLog:
             written += 1
         return written
 
-    def __len__(self) -> int:
+    def waiting(self) -> int:
+        """Questions queued and not yet stored (not __len__: an empty log must stay truthy)."""
         return len(self._queue)
 
     async def _salt(self) -> str:
