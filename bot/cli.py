@@ -18,7 +18,7 @@ from collections.abc import Callable, Coroutine, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn, TypeVar
 
-from bot import render, texts
+from bot import __version__, render, texts
 from bot.config import Settings, load_settings
 from bot.evaluation import EvalFileError, evaluate, load_cases
 from bot.knowledge import (
@@ -150,19 +150,12 @@ def _routes_text(wijk_id: str, routes: list[Any]) -> str:
     return "\n".join(lines)
 
 
-def _explain_text(explain: dict[str, object]) -> str:
-    lines = ["", "Waarom dit antwoord (voor beheerders):"]
-    words = explain.get("words", [])
-    assert isinstance(words, list)
-    for w in words:
-        notes = f"  [{'; '.join(w['notes'])}]" if w["notes"] else ""
-        lines.append(f"  woord {w['word']!r} gewicht {w['weight']}: {w['stems']}{notes}")
-    candidates = explain.get("candidates", [])
-    assert isinstance(candidates, list)
-    for c in candidates:
-        lines.append(f"  {c['score']:5.1f}  {c['id']}  cover={c['cover']} phrase={c['phrase']} "
-                     f"title={c['title_cover']}  matched: {', '.join(c['matched'])}")
-    return "\n".join(lines)
+def _explain_text(explain: dict[str, Any]) -> str:
+    """For curators: the words, the candidates and the decision against its thresholds."""
+    from bot import kbcheck
+
+    rules = kbcheck.decision_rules(_knowledge_dir(load_settings()).resolve())
+    return kbcheck.explain_text(explain, rules)
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
@@ -213,42 +206,66 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Every problem for the curators, in Dutch with file, line and field: FOUT (exit 1) and
+    WAARSCHUWING (exit 0); the models' staleness lines keep their own form."""
+    from bot import kbcheck
+    from bot.training import model_problems
+
     directory = Path(args.dir) if args.dir else _knowledge_dir(settings)
     try:
         kb = load_knowledge(directory)
     except KnowledgeError as exc:
         for problem in exc.problems:
-            print(f"ERROR {problem}")
-        print(f"{len(exc.problems)} problem(s) in {directory}", file=sys.stderr)
+            print(f"FOUT {problem}")
+        print(f"{len(exc.problems)} fout(en) in {directory}: herstel ze en draai "
+              "'wijkwijzer kb check' opnieuw", file=sys.stderr)
         return EXIT_ERROR
-    from bot.training import model_problems
-
-    problems = model_problems(kb, directory.resolve() == shipped_knowledge_dir().resolve())
-    for problem in problems:
+    where = kbcheck.Locations(kb)
+    report = kbcheck.check(kb, where)
+    models = model_problems(kb, directory.resolve() == shipped_knowledge_dir().resolve())
+    warnings = stale_warnings(kb, line_of=where.reviewed_line) + report.warnings \
+        + lint_warnings(kb, where)
+    for error in report.errors:
+        print(f"FOUT {error}")
+    for problem in models:
         print(f"ERROR {problem}")
-    if problems:
-        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
-        return EXIT_ERROR
-    warnings = [f"{w} (not reviewed for a year)" for w in stale_warnings(kb)]
-    warnings += lint_warnings(kb)
     for warning in warnings:
-        print(f"WARNING {warning}")
-    print(f"OK: {len(kb)} entries, {len(kb.sources)} sources, {len(kb.vocabulary)} vocabulary "
-          f"terms in {directory}" + (f"; {len(warnings)} warning(s)" if warnings else ""))
+        print(f"WAARSCHUWING {warning}")
+    errors = len(report.errors) + len(models)
+    if errors:
+        print(f"{errors} fout(en) en {len(warnings)} waarschuwing(en) in {directory}",
+              file=sys.stderr)
+        return EXIT_ERROR
+    print(f"OK: {len(kb)} items, {len(kb.sources)} bronnen, {len(kb.vocabulary)} woorden in de "
+          f"woordenlijst in {directory}" + (f"; {len(warnings)} waarschuwing(en), die het "
+                                            "laden niet tegenhouden" if warnings else ""))
     return EXIT_OK
 
 
-def lint_warnings(kb: KnowledgeBase) -> list[str]:
+def lint_warnings(kb: KnowledgeBase, where: Any = None) -> list[str]:
     """Things that load but hurt matching: shared names, off-topic words the entries use."""
-    owners: dict[str, list[str]] = {}
+    from bot import kbcheck
+    from bot.knowledge import Problem
+
+    where = where or kbcheck.Locations(kb)
+    owners: dict[str, list[Any]] = {}
     for entry in kb:
         for name in dict.fromkeys(fold(n) for n in entry.names):
-            owners.setdefault(name, []).append(entry.id)
-    warnings = [f"name '{name}' is used by {', '.join(ids)}: a question naming it cannot "
-                "tell them apart" for name, ids in sorted(owners.items()) if len(ids) > 1]
-    warnings += [f"vocabulary.yaml: off-topic word '{w}' occurs in the knowledge base and is "
-                 "ignored" for w in Index(kb).offtopic_conflicts]
-    return warnings
+            owners.setdefault(name, []).append(entry)
+    problems = [Problem(
+        entries[-1].file,
+        f"de naam '{name}' hoort bij {', '.join(e.id for e in entries)}: een vraag met die naam "
+        "kan ze niet uit elkaar houden; geef hem aan één item",
+        where.text_line(entries[-1], "names", name), "'names'", entries[-1].id)
+        for name, entries in sorted(owners.items()) if len(entries) > 1]
+    vocabulary = where.file_text("vocabulary.yaml")
+    start = kb.vocabulary.offtopic_line
+    problems += [Problem(
+        "vocabulary.yaml", f"het woord '{w}' uit de lijst offtopic staat ook in de kennisbank "
+        "zelf en wordt daarom genegeerd: haal het uit de lijst",
+        kbcheck.find_line(vocabulary, start, w) or start, "'offtopic'")
+        for w in Index(kb).offtopic_conflicts]
+    return [str(p) for p in problems]
 
 
 def cmd_kb_stats(args: argparse.Namespace, settings: Settings) -> int:
@@ -591,6 +608,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Wijkwijzer: wie schakel je in de wijk in? Without a command: the Telegram "
                     "bot when TELEGRAM_BOT_TOKEN is set, otherwise the console chat.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    parser.add_argument("--version", action="version", version=f"wijkwijzer {__version__}")
     sub = parser.add_subparsers(dest="command")
 
     ask = sub.add_parser("ask", help="answer one question (or a batch)")
