@@ -84,8 +84,9 @@ class Vectorizer:
     def transform(self, text: str, concepts: Iterable[str] = ()
                   ) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and values of one text (known features only)."""
-        known = [(self.columns[f], n) for f, n in extract(text, concepts).items()
-                 if f in self.columns]
+        column = self.columns.get  # one look-up per feature: this runs on every question
+        known = [(c, n) for f, n in extract(text, concepts).items()
+                 if (c := column(f)) is not None]
         if not known:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         idx = np.array([c for c, _ in known], dtype=np.int64)

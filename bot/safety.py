@@ -341,7 +341,8 @@ _STAFF_SUBJECT = re.compile(
     r"concierge|stagiair\w*|mentor|directeur|onderwijsassistent\w*|invaller|medewerker\w*|"
     r"teacher|staff|vrijwilliger|overblijfmoeder|overblijfkracht|stagair\w*|stagiaire?|"
     r"trainer|coach|bestuurder|ib er|iber|zorgcoordinator|logopedist|begeleider|"
-    r"invalkracht\w*|overblijf\w*)\b"
+    r"invalkracht\w*|overblijf\w*|teachers|colleagues?|collegue|stagiare|intern|"
+    r"teaching assistant|caretaker|janitor|volunteer|principal|headteacher|bus driver)\b"
 )
 # What someone does *to* a child: the nearest person named before it is the actor ("de juf
 # vertelde dat de stiefvader haar misbruikt" is the stepfather, not the teacher).
@@ -371,6 +372,9 @@ _OTHER_ACTOR = re.compile(
     rf"\b({_FAMILY[1:-1]}|buurman|buurvrouw|buren|neef|nicht|klasgeno\w*|medeleerling\w*|"
     r"vriendje|man|mannen|jongens|onbekende|vreemde|stiefopa|pleegvader|pleegmoeder)\b"
 )
+_BETWEEN_CHILDREN = re.compile(
+    r"\b(tussen|onder) (de |twee )?(leerlingen|kinderen|kleuters|peuters|jongeren|klasgenoten|"
+    r"pupils|children|kids)\b")
 _STAFF_WINDOW = 80  # characters between the person and the act
 _STAFF_BY = re.compile(r"\W*(\w+\W+){0,3}?door\b")  # "... aangeraakt door de gymleraar"
 
@@ -496,7 +500,8 @@ def assess(text: str, model: TextModel | None = None) -> Assessment:
     """Patterns OR model: a described case or a clear model signal gives the full notice; a
     topic word counts unless the model finds the message harmless; a possible model signal
     gives the short notice."""
-    clear: set[Level] = set(detect_levels(text))
+    patterns = frozenset(detect_levels(text))
+    clear: set[Level] = set(patterns)
     topics = set(topic_levels(text)) - clear
     if model is None:
         return Assessment(frozenset(clear | topics), frozenset())
@@ -516,6 +521,16 @@ def assess(text: str, model: TextModel | None = None) -> Assessment:
             clear.add(level)
         elif p >= limits["possible"] and substantial:
             possible.add(level)
+    # The actor decides the route: the model may hear "grensoverschrijdend gedrag" as a staff
+    # matter, but when the message names other actors (family, children among themselves) and
+    # nobody working at the school, it is the meldcode's.
+    folded = fold(text)
+    if not _STAFF_SUBJECT.search(folded) and (_OTHER_ACTOR.search(folded)
+                                              or _BETWEEN_CHILDREN.search(folded)):
+        for found in (clear, possible):
+            if "staff" in found and "staff" not in patterns:
+                found.discard("staff")
+                found.add("meldcode")
     # A full notice already gives the route: a short "possible" one beside it would only blur
     # which route applies (a stepfather's abuse told by a mentor is not a staff matter).
     return Assessment(frozenset(clear), frozenset() if clear else frozenset(possible))

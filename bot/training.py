@@ -28,7 +28,7 @@ import numpy as np
 from bot.corpus import Corpus, Item, corpus_dir, corpus_files, load_corpus
 from bot.evaluation import Case, load_cases, normalise_expect
 from bot.features import Vectorizer
-from bot.knowledge import Entry, KnowledgeBase, KnowledgeError
+from bot.knowledge import Entry, KnowledgeBase, KnowledgeError, shipped_knowledge_dir
 from bot.matcher import MAX_QUESTION_CHARS, Index, title_variants
 from bot.model import SAFETY_MODEL_PATH, Layer, Models, TextModel, digest, intent_model_path
 from bot.ranker import OOS, Ranker, candidate_rows
@@ -516,11 +516,15 @@ def _safety_thresholds(data: list[Example], oof: np.ndarray, rows: np.ndarray
 
 
 def write(trained: Trained, knowledge: Path) -> list[Path]:
-    """Save both models where the service looks for them."""
+    """Save the models where the service looks for them. The safety model ships with the code
+    and no other knowledge directory may replace it: training a copy (a curator trying things
+    out) writes the copy's intent model only."""
     intent_path = intent_model_path(knowledge)
     intent_path.parent.mkdir(parents=True, exist_ok=True)
-    SAFETY_MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
     trained.intent.save(intent_path)
+    if knowledge.resolve() != shipped_knowledge_dir().resolve():
+        return [intent_path]
+    SAFETY_MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
     trained.safety.save(SAFETY_MODEL_PATH)
     return [intent_path, SAFETY_MODEL_PATH]
 

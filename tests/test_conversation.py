@@ -103,3 +103,17 @@ def test_the_bot_describes_itself_at_start(tmp_path: Path, service: Service) -> 
         assert len(h.fake.of("setMyShortDescription")) == 2
 
     run(tmp_path, service, body)
+
+
+def test_sexual_behaviour_between_children_never_gets_the_staff_notice(
+        service: Service) -> None:
+    """Only someone working at the school makes it a staff matter (review finding V2)."""
+    for question in ("seksueel grensoverschrijdend gedrag tussen kleuters",
+                     "grensoverschrijdend gedrag tussen leerlingen"):
+        reply = service.ask(question)
+        assert reply.safety is None or reply.safety.level != "staff", question
+
+
+def test_a_staff_member_named_keeps_the_staff_route(service: Service) -> None:
+    reply = service.ask("de gymleraar zit aan meisjes in de kleedkamer")
+    assert reply.safety is not None and reply.safety.level == "staff"

@@ -91,3 +91,13 @@ def test_the_shipped_models_are_fresh(kb: KnowledgeBase) -> None:
 def test_an_evaluation_expectation_names_its_safety_level(expect: tuple[str, ...],
                                                           levels: tuple[str, ...]) -> None:
     assert training.expected_levels(expect) == levels
+
+
+def test_training_a_copy_never_replaces_the_shipped_safety_model(
+        trained: training.Trained, tmp_path: Path) -> None:
+    from bot.model import SAFETY_MODEL_PATH
+
+    before = SAFETY_MODEL_PATH.read_bytes()
+    written = training.write(trained, tmp_path / "kopie")
+    assert written == [tmp_path / "kopie" / "model" / "intent-model.bin"]
+    assert SAFETY_MODEL_PATH.read_bytes() == before
