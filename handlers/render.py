@@ -32,6 +32,11 @@ def tg_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def visible_text(html_text: str) -> str:
+    """The text as Telegram shows it (and returns it in Message.text): tags gone, unescaped."""
+    return html.unescape(_TAG_RE.sub("", html_text))
+
+
 def visible_len(html_text: str) -> int:
     return tg_len(html.unescape(_TAG_RE.sub("", html_text)))
 

@@ -25,6 +25,7 @@ from handlers.render import (
     reply_messages,
     routes_html,
     short_card,
+    visible_text,
 )
 
 log = logging.getLogger(__name__)
@@ -64,10 +65,15 @@ async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str,
 
 async def edit_view(query: CallbackQuery, text: str,
                     markup: InlineKeyboardMarkup | None = None) -> None:
-    """Replace a view in place; pressing the page that is already shown changes nothing."""
+    """Replace a view in place. The view already shown (the same page pressed again, a double
+    tap) is compared first and left alone, so Telegram is never asked for a no-op edit."""
+    shown = query.message
+    if isinstance(shown, Message) and shown.text == visible_text(text) and \
+            shown.reply_markup == markup:
+        return
     try:
         await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as exc:  # "message is not modified": the same view again
+    except BadRequest as exc:  # a race with another edit of the same view
         if "not modified" not in str(exc).lower():
             raise
 

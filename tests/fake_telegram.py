@@ -116,6 +116,7 @@ class Call:
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
     status: int = 200  # what the fake answered
+    injected: bool = False  # the failure was asked for by the test (fake.fail)
 
 
 @dataclass
@@ -247,6 +248,10 @@ class FakeTelegram:
         return [c for c in self.calls if c.method == "sendMessage" and c.status == 200
                 and (chat_id is None or c.params.get("chat_id") == chat_id)]
 
+    def bot_caused_errors(self) -> list[Call]:
+        """Calls Telegram would have refused (4xx) that no test asked for: bugs of the bot."""
+        return [c for c in self.calls if 400 <= c.status < 500 and not c.injected]
+
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
@@ -286,6 +291,7 @@ class FakeTelegram:
             failure.remaining -= 1
             if failure.remaining <= 0:
                 queue.pop(0)
+            call.injected = True
             raise ApiError(failure.status, failure.description, failure.retry_after)
         handler = getattr(self, f"_api_{call.method}", None)
         if handler is None:
@@ -344,7 +350,8 @@ class FakeTelegram:
                                   "date": int(time.time()),
                                   "chat": old["chat"] if old else self.chat(
                                       int(chat_id), "group" if int(chat_id) < 0 else "private"),
-                                  "from": self.bot_user, "text": text}
+                                  "from": self.bot_user, "text": parse_html(text),
+                                  "html": text}
         markup = json.loads(markup) if isinstance(markup, str) else markup
         if markup and "inline_keyboard" in markup:  # Telegram returns inline keyboards only
             result["reply_markup"] = markup
@@ -362,6 +369,14 @@ class FakeTelegram:
     async def _api_editMessageText(self, params: dict[str, Any]) -> Any:  # noqa: N802
         check_text(params.get("text"), params.get("parse_mode"))
         check_markup(params.get("reply_markup"))
+        old = self.messages.get(int(params.get("message_id") or 0))
+        markup = params.get("reply_markup")
+        markup = json.loads(markup) if isinstance(markup, str) else markup
+        if old is not None and old.get("html") == params["text"] and \
+                old.get("reply_markup") == (markup if markup and "inline_keyboard" in markup
+                                            else None):
+            raise ApiError(400, "Bad Request: message is not modified: specified new message "
+                           "content and reply markup are exactly the same")
         message_id = params.get("message_id")
         return self._message_result(params.get("chat_id", 0), params["text"],
                                     params.get("reply_markup"),

@@ -72,6 +72,10 @@ async def bot(tmp_path: Path, service: Service, rate_limit: bool = False,
     await app.updater.start_polling(poll_interval=0.0, timeout=1)
     try:
         yield Harness(fake, app, storage)
+        # Every end-to-end test also checks that the bot made no request Telegram would
+        # refuse ("message is not modified", too long, bad markup, ...).
+        refused = [(c.method, c.status) for c in fake.bot_caused_errors()]
+        assert not refused, f"bot-caused 4xx: {refused}"
     finally:
         await app.updater.stop()
         await app.stop()
@@ -127,6 +131,21 @@ def test_more_opens_the_whole_answer_in_place_and_less_folds_it(tmp_path: Path,
         await h.fake.wait_for(lambda: len(h.fake.of("editMessageText")) >= 2)
         assert h.fake.of("editMessageText")[1].params["text"] == short
         assert len(h.fake.sent(CHAT)) == 1  # everything happened in the one message
+
+    run(tmp_path, service, body)
+
+
+def test_pressing_the_page_that_is_shown_changes_nothing_and_asks_nothing(
+        tmp_path: Path, service: Service) -> None:
+    """No "message is not modified" from Telegram: the bot compares before it edits."""
+    async def body(h: Harness) -> None:
+        await h.say("/partners")
+        await h.replies(1)
+        same = cb.encode(cb.BrowsePartners("all", "all", 0))
+        await h.fake.push(h.fake.callback(CHAT, same))
+        await h.fake.push(h.fake.callback(CHAT, same))
+        await h.fake.wait_for(lambda: len(h.fake.of("answerCallbackQuery")) >= 2)
+        assert h.fake.of("editMessageText") == []
 
     run(tmp_path, service, body)
 
