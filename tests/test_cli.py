@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EVAL_DIR, ROOT
+from tests.conftest import EVAL_DIR, ROOT, db_rows
 
 
 def run(*args: str, stdin: bytes | None = None,
@@ -200,7 +200,6 @@ def test_routes_import_refuses_a_file_with_any_bad_route(tmp_path: Path) -> None
 
 
 def test_a_backup_is_a_consistent_copy(tmp_path: Path) -> None:
-    import sqlite3
 
     env = {"WIJKWIJZER_DB": str(tmp_path / "db.sqlite3")}
     source = tmp_path / "routes.yaml"
@@ -210,7 +209,7 @@ def test_a_backup_is_a_consistent_copy(tmp_path: Path) -> None:
     copy = tmp_path / "copy.sqlite3"
     result = run("db", "backup", str(copy), env=env)
     assert result.returncode == 0, result.stderr
-    assert sqlite3.connect(copy).execute("SELECT count(*) FROM routes").fetchone()[0] == 1
+    assert db_rows(copy, "SELECT count(*) FROM routes")[0][0] == 1
     again = run("db", "backup", str(copy), env=env)
     assert again.returncode == 2 and b"exists already" in again.stderr
 

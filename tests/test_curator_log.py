@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Coroutine
+from contextlib import closing
 from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.service import Service
 from bot.storage import CuratorLog, Storage, StorageError
+from tests.conftest import db_dump
 
 T = TypeVar("T")
 
@@ -33,7 +35,7 @@ def test_personal_data_never_reaches_the_database_file(tmp_path: Path, service: 
             return [await log.log_unanswered(q, 7, service.known_word) for q in questions]
 
     stored = run(main())
-    dump = "\n".join(sqlite3.connect(path).iterdump())
+    dump = db_dump(path)
     for secret in ("Jan", "Vries", "06-12345678", "Fatima", "Bakker", "ouder@example.nl",
                    "020-1234567", "Dorpsstraat", "1234 AB", "111222333", "12-03-2015"):
         assert secret not in dump, secret
@@ -62,8 +64,9 @@ def test_old_rows_are_deleted_after_the_retention_period(tmp_path: Path,
             await CuratorLog(storage).log_unanswered("onbekende vraag", 1, service.known_word)
 
     run(log_one())
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db:
         db.execute("UPDATE curator_log SET at = datetime('now', '-91 days')")
+        db.commit()
 
     async def purge() -> tuple[int, list[tuple[str, int]]]:
         async with await Storage.open(path) as storage:
@@ -87,7 +90,7 @@ def test_the_hash_key_lives_outside_the_database_readable_by_the_owner_only(
     key_file = tmp_path / "db.sqlite3.key"
     key = key_file.read_text().strip()
     assert len(key) == 32 and key_file.stat().st_mode & 0o777 == 0o600
-    assert key not in "\n".join(sqlite3.connect(path).iterdump())
+    assert key not in db_dump(path)
 
 
 def test_an_older_database_key_moves_out_of_the_database(tmp_path: Path,
@@ -106,7 +109,7 @@ def test_an_older_database_key_moves_out_of_the_database(tmp_path: Path,
     run(make_old())
     run(use())
     assert (tmp_path / "db.sqlite3.key").read_text().strip() == "ab12"
-    assert "ab12" not in "\n".join(sqlite3.connect(path).iterdump())
+    assert "ab12" not in db_dump(path)
 
 
 def test_a_name_typed_by_many_colleagues_is_never_released(tmp_path: Path,

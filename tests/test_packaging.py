@@ -14,6 +14,7 @@ import sys
 import tarfile
 import tomllib
 import zipfile
+from contextlib import closing
 from email.message import Message
 from pathlib import Path
 from typing import Any
@@ -307,9 +308,8 @@ def test_the_healthcheck_passes_on_a_live_database_and_fails_without_one(
             await storage.close()
 
     assert asyncio.run(while_the_bot_has_it_open()) == 0
-    with sqlite3.connect(db) as connection:
+    with closing(sqlite3.connect(db)) as connection:
         assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    connection.close()
 
 
 def test_compose_puts_the_database_on_the_volume_and_reads_the_env_file() -> None:

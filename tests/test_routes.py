@@ -18,6 +18,7 @@ from bot.areas import Areas, load_areas
 from bot.knowledge import KnowledgeBase, KnowledgeError
 from bot.routes import RouteDraft, RouteError, check_route, contact_line
 from bot.storage import MIGRATIONS, SCHEMA_VERSION, PeopleStore, RouteStore, Storage
+from tests.conftest import db_dump, db_rows
 
 T = TypeVar("T")
 
@@ -196,7 +197,7 @@ def test_an_old_database_file_is_upgraded(tmp_path: Path) -> None:
             return (await storage.stats("cjg")).asked
 
     assert run(main()) == 3
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db_rows(path, "PRAGMA user_version")[0][0] == SCHEMA_VERSION
 
 
 def test_forgetting_a_user_keeps_their_routes_but_not_their_id(tmp_path: Path) -> None:
@@ -213,7 +214,7 @@ def test_forgetting_a_user_keeps_their_routes_but_not_their_id(tmp_path: Path) -
             assert await routes.routes_added_by("user:42") == 0
 
     run(main())
-    dump = "\n".join(sqlite3.connect(path).iterdump())
+    dump = db_dump(path)
     assert "user:42" not in dump and "(42," not in dump
 
 

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import pytest
 
 from bot.storage import SCHEMA_VERSION, Storage, StorageError
+from tests.conftest import db_rows
 
 T = TypeVar("T")
 
@@ -57,16 +58,15 @@ def test_no_message_text_or_user_is_stored(tmp_path: Path) -> None:
             await storage.record_answer("cjg")
 
     run(main())
-    columns = {row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(entry_stats)")}
+    columns = {row[1] for row in db_rows(path, "PRAGMA table_info(entry_stats)")}
     assert columns == {"entry_id", "asked", "thumbs_up", "thumbs_down", "updated"}
 
 
 def test_the_file_uses_wal_and_the_current_schema(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
     run(_open_close(path))
-    db = sqlite3.connect(path)
-    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db_rows(path, "PRAGMA journal_mode")[0][0] == "wal"
+    assert db_rows(path, "PRAGMA user_version")[0][0] == SCHEMA_VERSION
 
 
 async def _open_close(path: Path) -> None:
