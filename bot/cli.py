@@ -108,7 +108,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             if reply.answers and routes.get(reply.answers[0].id):
                 out.write(_routes_text(args.wijk, routes[reply.answers[0].id]) + "\n")
             if args.explain and reply.explain is not None:
-                out.write(_explain_text(reply.explain) + "\n")
+                out.write(_explain_text(reply.explain, service) + "\n")
             if args.batch is not None:
                 out.write("\n" + "-" * 40 + "\n")
     out.flush()
@@ -150,12 +150,12 @@ def _routes_text(wijk_id: str, routes: list[Any]) -> str:
     return "\n".join(lines)
 
 
-def _explain_text(explain: dict[str, Any]) -> str:
-    """For curators: the words, the candidates and the decision against its thresholds."""
+def _explain_text(explain: dict[str, Any], service: Service) -> str:
+    """For curators: the words, the candidates and the decision against the thresholds the
+    service itself decided with (no second read of the model file)."""
     from bot import kbcheck
 
-    rules = kbcheck.decision_rules(_knowledge_dir(load_settings()).resolve())
-    return kbcheck.explain_text(explain, rules)
+    return kbcheck.explain_text(explain, kbcheck.rules_for(service.ranker))
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.knowledge import (
     ANSWER_MAX_WORDS,
@@ -42,6 +42,9 @@ from bot.knowledge import (
     summary_words,
 )
 from bot.normalize import fold, stem
+
+if TYPE_CHECKING:  # the ranker pulls in numpy; kb check does not need it
+    from bot.ranker import Ranker
 
 # --- where things are ------------------------------------------------------------------------
 
@@ -334,7 +337,7 @@ class DecisionRules:
 
 @lru_cache(maxsize=4)
 def decision_rules(directory: Path) -> DecisionRules:
-    from bot import matcher
+    """The thresholds of the intent model in `directory` (or the matcher's without one)."""
     from bot.model import ModelError, TextModel, intent_model_path
     from bot.ranker import Ranker
 
@@ -346,6 +349,13 @@ def decision_rules(directory: Path) -> DecisionRules:
             ranker = Ranker.from_model(model) if model.name == "intent" else None
         except ModelError:
             ranker = None
+    return rules_for(ranker)
+
+
+def rules_for(ranker: Ranker | None) -> DecisionRules:
+    """The thresholds the service decides with: its ranker's, or the matcher's."""
+    from bot import matcher
+
     if ranker is None:
         return DecisionRules(False, matcher.CONFIDENT, matcher.CLARIFY_MARGIN,
                              matcher.ANSWER_BAND, matcher.CONFIDENT, matcher.SUGGEST_MIN,

@@ -236,13 +236,11 @@ class Service:
         entry = self.kb.get(entry_id)
         return self._compose(entry, 100.0) if entry else None
 
-    def partner_entries(self, entry_id: str) -> list[Entry]:
-        """The partners an entry sends the user to (for a partner: itself first)."""
-        entry = self.kb.get(entry_id)
-        if entry is None:
-            return []
-        ids = ([entry.id] if entry.kind == "partner" else []) + list(entry.partners)
-        return [p for p in (self.kb.get(i) for i in dict.fromkeys(ids)) if p is not None]
+    def safety_notice(self, text: str) -> SafetyNotice | None:
+        """The notice a message needs on its own, without an answer: for messages the bot does
+        not answer (a group message not meant for it, a flooding user, a reply to its question
+        what was missing), which still always get their notice."""
+        return safety.check(clean_question(text), self.models.safety)
 
     def partners(self, domain: str | None = None, age: str | None = None) -> list[Entry]:
         """Partners in a praatplaat domain and/or age group, by title (for browsing)."""

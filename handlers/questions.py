@@ -9,7 +9,6 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.safety import check as safety_check
 from handlers import callbackdata as cb
 from handlers.deps import allowed, deps
 from handlers.render import esc, safety_html
@@ -34,7 +33,7 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
     d = deps(context)
     go_on, warn = allowed(update, context)
     if not go_on:
-        notice = safety_check(question, d.service.models.safety)
+        notice = d.service.safety_notice(question)
         if notice is not None:  # a safety signal always gets its notice, gate or not
             await send(context, chat.id, safety_html(notice))
         elif warn:
@@ -90,7 +89,7 @@ async def _note_what_was_missing(update: Update, context: ContextTypes.DEFAULT_T
     replied = message.reply_to_message if message is not None else None
     if replied is None or replied.message_id not in prompts or message is None or \
             message.text is None or update.effective_user is None or \
-            safety_check(message.text, d.service.models.safety) is not None:
+            d.service.safety_notice(message.text) is not None:
         return False  # a safety signal is always answered, never filed
     entry_id = prompts.pop(replied.message_id)
     if d.curator is not None:
@@ -135,7 +134,7 @@ async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if question is not None:
         await _answer(update, context, question, quote=True)
         return
-    notice = safety_check(message.text, deps(context).service.models.safety)
+    notice = deps(context).service.safety_notice(message.text)
     if notice is not None:
         await send(context, chat.id, safety_html(notice), reply_to=message.message_id)
 

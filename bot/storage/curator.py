@@ -49,15 +49,12 @@ class CuratorLog:
     async def _salt(self) -> str:
         return await self._storage.key()
 
-    def _user_hash(self, salt: str, user_id: int) -> str:
-        return hashlib.sha256(f"{salt}:user:{user_id}".encode()).hexdigest()
-
     async def words_of(self, user_id: int) -> int:
         """How many word records name this user (as a salted hash)."""
         async with self._storage.transaction() as db:
             salt = await self._salt()
             cursor = await db.execute("SELECT count(*) FROM word_users WHERE user_hash = ?",
-                                      (self._user_hash(salt, user_id),))
+                                      (self._storage.pseudonym(salt, user_id),))
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
@@ -69,7 +66,7 @@ class CuratorLog:
         redacted = redact(text[:500])
         async with self._storage.transaction() as db:
             salt = await self._salt()
-            user_hash = self._user_hash(salt, user_id)
+            user_hash = self._storage.pseudonym(salt, user_id)
             tokens = redacted.split()
             hashes: dict[int, str] = {}  # token position -> word hash, unknown words only
             for i, token in enumerate(tokens):
@@ -131,5 +128,5 @@ class CuratorLog:
     async def forget_words_of(self, user_id: int) -> None:
         async with self._storage.transaction() as db:
             salt = await self._salt()
-            user_hash = self._user_hash(salt, user_id)
+            user_hash = self._storage.pseudonym(salt, user_id)
             await db.execute("DELETE FROM word_users WHERE user_hash = ?", (user_hash,))

@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 
 from bot.storage.database import Storage
+from bot.storage.routes import RouteStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,8 +181,7 @@ class PeopleStore:
             wijk_id=await self.wijk_of(user_id),
             school=await self.school_of(user_id),
             memberships=tuple(await self.memberships(user_id)),
-            routes_added=await count(
-                "SELECT count(*) FROM routes WHERE added_by = ? AND deleted IS NULL", actor),
+            routes_added=await RouteStore(self._storage).routes_added_by(actor),
             audit_rows=await count(
                 "SELECT count(*) FROM audit WHERE actor = ? OR instr(coalesce(before, ''), ?) "
                 "OR instr(coalesce(after, ''), ?)", actor, quoted, quoted),
