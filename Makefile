@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/run.py
 	$(BIN)/python tests/benchmarks/bot_bench.py
 	$(BIN)/python tests/benchmarks/routes_bench.py
+	$(BIN)/python tests/benchmarks/load_bench.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -34,6 +34,7 @@ from bot.local_routes import LocalRoutes
 from bot.retry import PatientRateLimiter, QuarantineRequest
 from bot.service import Service
 from bot.storage import CuratorLog, Storage
+from bot.workload import is_heavy
 from handlers.deps import Deps
 from handlers.jobs import flush_counts, purge_log
 from handlers.route_edit import send_stale_reminders
@@ -45,31 +46,43 @@ App: TypeAlias = "Application[Any, Any, Any, Any, Any, Any]"
 # httpcore's connection pool spends time quadratic in the number of requests in flight, so a
 # few dozen concurrent updates (each needs about a millisecond) serve far more than hundreds.
 MAX_CONCURRENT_UPDATES = 16
+HEAVY_CONCURRENT_UPDATES = 2  # long messages: one answered in the worker thread, one ready
+UNBOUNDED_UPDATES = 1 << 20
 CONNECTION_POOL_SIZE = 8
 FLUSH_SECONDS = 2.0  # buffered answer counts reach the database at least this often
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """Concurrent across chats, in order within one chat.
+    """Concurrent across chats, in order within one chat, and long messages in a lane of
+    their own.
 
     Replies to one person never overtake each other, while a slow chat does not hold up the
-    others. (PTB's plain `concurrent_updates` would run a chat's updates in parallel.)
+    others. (PTB's plain `concurrent_updates` would run a chat's updates in parallel.) An update
+    takes a slot only once it is its chat's turn, so one user's queue of messages holds one
+    slot, not sixteen; and a long message (see `bot.workload`) waits in the heavy lane, so that
+    twenty users sending pages of text cannot take every slot from the short questions. PTB's
+    own semaphore is set wide open: it would be taken before the chat's turn.
     """
 
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
-        super().__init__(max_concurrent_updates)
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
+                 heavy_concurrent_updates: int = HEAVY_CONCURRENT_UPDATES) -> None:
+        super().__init__(UNBOUNDED_UPDATES)
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
+        self._heavy_slots = asyncio.Semaphore(heavy_concurrent_updates)
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._waiting: defaultdict[int, int] = defaultdict(int)
 
     async def do_process_update(self, update: object,
                                 coroutine: Awaitable[Any]) -> None:
+        slots = self._heavy_slots if _is_heavy(update) else self._slots
         key = _chat_key(update)
         if key is None:
-            await coroutine
+            async with slots:
+                await coroutine
             return
         self._waiting[key] += 1
         try:
-            async with self._locks[key]:
+            async with self._locks[key], slots:
                 await coroutine
         finally:
             self._waiting[key] -= 1
@@ -82,6 +95,13 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         pass
+
+
+def _is_heavy(update: object) -> bool:
+    if not isinstance(update, Update) or update.effective_message is None:
+        return False
+    message = update.effective_message
+    return is_heavy(message.text or message.caption or "")
 
 
 def _chat_key(update: object) -> int | None:

@@ -13,6 +13,7 @@ from bot.flood import FloodGate
 from bot.local_routes import LocalRoutes, NotAllowedError, Viewer
 from bot.service import Service
 from bot.storage import CuratorLog, Storage
+from bot.workload import Answerer
 
 WIJK_CACHE = "wijk"  # key in PTB's user_data
 
@@ -32,6 +33,11 @@ class Deps:
     areas: Areas | None = None
     local: LocalRoutes | None = None  # the wijk rules: routes, roles, invitations, user data
     curator: CuratorLog | None = None
+    # the service's answering calls, long messages off the event loop
+    answerer: Answerer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.answerer = Answerer(self.service)
 
 
 def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:

@@ -33,13 +33,13 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
     d = deps(context)
     go_on, warn = allowed(update, context)
     if not go_on:
-        notice = d.service.safety_notice(question)
+        notice = await d.answerer.safety_notice(question)
         if notice is not None:  # a safety signal always gets its notice, gate or not
             await send(context, chat.id, safety_html(notice))
         elif warn:
             await send(context, chat.id, texts.SLOW_DOWN)
         return
-    reply = d.service.ask(question, after=answer_in_context(update, context))
+    reply = await d.answerer.ask(question, after=answer_in_context(update, context))
     await send_reply(update, context, reply, quote=quote)
     user = update.effective_user
     if not reply.answers and reply.safety is None and reply.query and d.curator is not None \
@@ -89,7 +89,7 @@ async def _note_what_was_missing(update: Update, context: ContextTypes.DEFAULT_T
     replied = message.reply_to_message if message is not None else None
     if replied is None or replied.message_id not in prompts or message is None or \
             message.text is None or update.effective_user is None or \
-            d.service.safety_notice(message.text) is not None:
+            await d.answerer.safety_notice(message.text) is not None:
         return False  # a safety signal is always answered, never filed
     entry_id = prompts.pop(replied.message_id)
     if d.curator is not None:
@@ -134,7 +134,7 @@ async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if question is not None:
         await _answer(update, context, question, quote=True)
         return
-    notice = deps(context).service.safety_notice(message.text)
+    notice = await deps(context).answerer.safety_notice(message.text)
     if notice is not None:
         await send(context, chat.id, safety_html(notice), reply_to=message.message_id)
 

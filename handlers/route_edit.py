@@ -146,8 +146,9 @@ async def on_wijk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 async def on_entry_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     message = update.effective_message
-    service = deps(context).service
-    reply = service.ask(message.text if message and message.text else "", top=6)
+    d = deps(context)
+    service = d.service
+    reply = await d.answerer.ask(message.text if message and message.text else "", top=6)
     options = [(a.id, a.title) for a in reply.answers] + [(s.id, s.title)
                                                          for s in reply.suggestions]
     options = [(i, t) for i, t in dict(options).items()
