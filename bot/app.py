@@ -11,9 +11,11 @@ import logging
 import os
 import secrets
 import signal
+import sqlite3
 from collections import defaultdict
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeAlias
 from urllib.parse import urlsplit
 
@@ -30,6 +32,7 @@ import handlers
 from bot import texts
 from bot.areas import Areas, load_areas
 from bot.config import Settings
+from bot.journal import JournaledQueue, UpdateJournal, journal_path
 from bot.local_routes import LocalRoutes
 from bot.retry import PatientRateLimiter, QuarantineRequest
 from bot.service import Service
@@ -65,8 +68,10 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     """
 
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
-                 heavy_concurrent_updates: int = HEAVY_CONCURRENT_UPDATES) -> None:
+                 heavy_concurrent_updates: int = HEAVY_CONCURRENT_UPDATES,
+                 on_handled: Callable[[object], None] | None = None) -> None:
         super().__init__(UNBOUNDED_UPDATES)
+        self._on_handled = on_handled  # told once each update is handled (the journal)
         self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._heavy_slots = asyncio.Semaphore(heavy_concurrent_updates)
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
@@ -74,6 +79,13 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     async def do_process_update(self, update: object,
                                 coroutine: Awaitable[Any]) -> None:
+        try:
+            await self._in_turn(update, coroutine)
+        finally:
+            if self._on_handled is not None:
+                self._on_handled(update)
+
+    async def _in_turn(self, update: object, coroutine: Awaitable[Any]) -> None:
         slots = self._heavy_slots if _is_heavy(update) else self._slots
         key = _chat_key(update)
         if key is None:
@@ -166,6 +178,7 @@ class BotOptions:
     rate_limit: bool = True  # off only for the benchmark
     pace_seconds: float = 0.35
     max_retries: int = 3
+    journal: bool = True  # fetched updates written down until handled (at-least-once)
 
 
 def example_entries(service: Service) -> tuple[tuple[str, str], ...]:
@@ -188,6 +201,24 @@ async def _set_commands(app: App) -> None:
                                                language_code=language)
 
 
+async def _open_journal(path: Path) -> UpdateJournal | None:
+    try:
+        return await UpdateJournal.open(path)
+    except (OSError, sqlite3.Error) as exc:
+        log.error("update journal %s cannot be opened; updates are handled without it "
+                  "(at most once): %s", path.name, exc)
+        return None
+
+
+def _purge_journal(journal: UpdateJournal) -> Callable[[Any], Coroutine[Any, Any, None]]:
+    async def purge(context: Any) -> None:
+        try:
+            await journal.purge()
+        except sqlite3.Error as exc:
+            log.warning("update journal not purged: %s", exc)
+    return purge
+
+
 def build_application(settings: Settings, service: Service, storage: Storage | None = None,
                       options: BotOptions | None = None, areas: Areas | None = None) -> App:
     """The application with every handler; storage opens on start when not given."""
@@ -199,13 +230,17 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
     protect_logs()
     # ApplicationBuilder's generics fix the rate limiter's type at the first call; the chain
     # below is checked by PTB at run time instead.
+    queue = JournaledQueue()
+    fetcher = QuarantineRequest(connection_pool_size=1, read_timeout=30.0)
+    fetcher.journal = queue  # writes each fetched batch down, once the journal is open
     builder: Any = (
         ApplicationBuilder()
         .token(settings.token.reveal())
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .concurrent_updates(PerChatUpdateProcessor())
+        .update_queue(queue)
+        .concurrent_updates(PerChatUpdateProcessor(on_handled=queue.handled))
         .connection_pool_size(CONNECTION_POOL_SIZE)
-        .get_updates_request(QuarantineRequest(connection_pool_size=1, read_timeout=30.0))
+        .get_updates_request(fetcher)
     )
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url)
@@ -220,17 +255,26 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
             deps.storage = await Storage.open(settings.db_path)
             deps.local = local_routes(deps.storage)
             deps.curator = CuratorLog(deps.storage)
+        if opts.journal:
+            # Before polling starts: what an earlier run fetched but did not handle comes first.
+            queue.journal = await _open_journal(journal_path(deps.storage.path))
+            await queue.replay(app.bot)
         await _set_commands(app)
         if app.job_queue is not None:
             app.job_queue.run_repeating(flush_counts, interval=FLUSH_SECONDS,
                                         first=FLUSH_SECONDS, name="flush-counts")
             app.job_queue.run_repeating(purge_log, interval=24 * 3600, first=60,
                                         name="purge-log")
+            if queue.journal is not None:
+                app.job_queue.run_repeating(_purge_journal(queue.journal), interval=24 * 3600,
+                                            first=120, name="purge-journal")
             app.job_queue.run_repeating(send_stale_reminders, interval=7 * 24 * 3600,
                                         first=3600, name="stale-routes")
 
     async def post_shutdown(app: App) -> None:
         deps: Deps = app.bot_data["deps"]
+        if queue.journal is not None:
+            await queue.journal.close()
         if deps.curator is not None:
             await deps.curator.flush()
         if deps.storage is not None:

@@ -13,7 +13,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, Protocol
 
 from telegram import Update
 from telegram._utils.types import ODVInput
@@ -22,6 +22,10 @@ from telegram.ext import AIORateLimiter
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 log = logging.getLogger(__name__)
+
+
+class Journal(Protocol):
+    async def admit_fetched(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]: ...
 
 ATTEMPTS = 6  # about 0.5 + 1 + 2 + 4 + 8 s of waiting: a short outage is ridden out
 FIRST_DELAY = 0.5
@@ -63,7 +67,12 @@ class QuarantineRequest(HTTPXRequest):
     second. Here each update is tried on its own; one that cannot be read is logged once by id
     and kind and replaced by an empty update with the same id, so that polling moves past it
     and every other update is answered.
+
+    With a journal (`bot.journal.JournaledQueue`) each batch is also written down before PTB
+    sees it, and so before PTB confirms it to Telegram.
     """
+
+    journal: Journal | None = None
 
     async def do_request(self, url: str, method: str,
                          request_data: RequestData | None = None,
@@ -82,6 +91,8 @@ class QuarantineRequest(HTTPXRequest):
             return status, payload
         if isinstance(body, dict) and isinstance(body.get("result"), list):
             body["result"] = [_readable(item) for item in body["result"]]
+            if self.journal is not None:
+                body["result"] = await self.journal.admit_fetched(body["result"])
             payload = json.dumps(body).encode()
         return status, payload
 

@@ -153,6 +153,7 @@ class FakeTelegram:
         self.max_poll_seconds = 0.5
         self.sent_count = 0  # successful sendMessage calls
         self.messages: dict[int, dict[str, Any]] = {}  # what the bot sent or edited, by id
+        self.delivered: set[int] = set()  # update ids getUpdates has handed out
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -341,7 +342,9 @@ class FakeTelegram:
                     await asyncio.wait_for(self._changed.wait(), deadline - time.monotonic())
                 except TimeoutError:
                     break
-            return list(self._updates[:100])
+            batch = list(self._updates[:100])
+            self.delivered.update(u["update_id"] for u in batch)
+            return batch
 
     def _message_result(self, chat_id: Any, text: str, markup: Any,
                         message_id: int | None = None) -> dict[str, Any]:

@@ -80,6 +80,8 @@ async def bot(tmp_path: Path, service: Service, rate_limit: bool = False,
         await app.updater.stop()
         await app.stop()
         await app.shutdown()
+        assert app.post_shutdown is not None
+        await app.post_shutdown(app)  # as run_polling does: the update journal closes
         await storage.close()
         await fake.stop()
 

@@ -12,6 +12,7 @@ A bare PTB echo bot runs the same burst for comparison.
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import os
 import resource
@@ -108,7 +109,8 @@ def single_message_questions(service: Service) -> list[str]:
 
 async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_message and update.effective_message.text:
-        await update.effective_message.reply_text(update.effective_message.text)
+        # escaped: the fake refuses a stray "<" as Telegram does with HTML
+        await update.effective_message.reply_text(html.escape(update.effective_message.text))
 
 
 async def _running(remote: Remote, service: Service | None,
@@ -141,6 +143,8 @@ async def _stop(app: App, storage: Storage | None) -> None:
     await app.updater.stop()
     await app.stop()
     await app.shutdown()
+    if app.post_shutdown:
+        await app.post_shutdown(app)
     if storage is not None:
         await storage.close()
 
