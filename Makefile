@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bot_bench.py
 	$(BIN)/python tests/benchmarks/routes_bench.py
 	$(BIN)/python tests/benchmarks/load_bench.py
+	$(BIN)/python tests/benchmarks/fault_bench.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

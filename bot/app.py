@@ -34,6 +34,7 @@ from bot.areas import Areas, load_areas
 from bot.config import Settings
 from bot.journal import JournaledQueue, UpdateJournal, journal_path
 from bot.local_routes import LocalRoutes
+from bot.outbox import Outbox
 from bot.retry import PatientRateLimiter, QuarantineRequest
 from bot.service import Service
 from bot.storage import CuratorLog, Storage
@@ -210,6 +211,15 @@ async def _open_journal(path: Path) -> UpdateJournal | None:
         return None
 
 
+async def _open_outbox(path: Path) -> Outbox | None:
+    try:
+        return await Outbox.open(path)
+    except (OSError, sqlite3.Error) as exc:
+        log.error("outbox %s cannot be opened; replies during an outage of Telegram can be "
+                  "lost: %s", path.name, exc)
+        return None
+
+
 def _purge_journal(journal: UpdateJournal) -> Callable[[Any], Coroutine[Any, Any, None]]:
     async def purge(context: Any) -> None:
         try:
@@ -259,6 +269,9 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
             # Before polling starts: what an earlier run fetched but did not handle comes first.
             queue.journal = await _open_journal(journal_path(deps.storage.path))
             await queue.replay(app.bot)
+            deps.outbox = await _open_outbox(journal_path(deps.storage.path))
+            if deps.outbox is not None:
+                deps.outbox.start(app.bot)  # replies kept by an earlier run go out first
         await _set_commands(app)
         if app.job_queue is not None:
             app.job_queue.run_repeating(flush_counts, interval=FLUSH_SECONDS,
@@ -273,6 +286,8 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
 
     async def post_shutdown(app: App) -> None:
         deps: Deps = app.bot_data["deps"]
+        if deps.outbox is not None:
+            await deps.outbox.close()
         if queue.journal is not None:
             await queue.journal.close()
         if deps.curator is not None:

@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 from bot.areas import Areas
 from bot.flood import FloodGate
 from bot.local_routes import LocalRoutes, NotAllowedError, Viewer
+from bot.outbox import Outbox
 from bot.service import Service
 from bot.storage import CuratorLog, Storage
 from bot.workload import Answerer
@@ -33,6 +34,7 @@ class Deps:
     areas: Areas | None = None
     local: LocalRoutes | None = None  # the wijk rules: routes, roles, invitations, user data
     curator: CuratorLog | None = None
+    outbox: Outbox | None = None  # replies kept through an outage of Telegram
     # the service's answering calls, long messages off the event loop
     answerer: Answerer = field(init=False)
 

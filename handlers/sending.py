@@ -14,6 +14,7 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.local_routes import NotAllowedError
+from bot.outbox import surely_not_delivered
 from bot.service import Answer, Reply
 from bot.storage import StorageError
 from handlers import callbackdata as cb
@@ -39,9 +40,16 @@ async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str,
                markup: InlineKeyboardMarkup | None = None,
                reply_to: int | None = None, thread_id: int | None = None) -> Message | None:
     """Send one HTML message; retry network errors and 5xx, never lose a reply silently.
-    `thread_id` keeps a reply in the forum topic it answers."""
+    `thread_id` keeps a reply in the forum topic it answers. When Telegram stays away, the
+    reply waits in the outbox (None is returned) and is sent once it is back."""
+    outbox = deps(context).outbox
+    if outbox is not None and outbox.holds(chat_id):  # nothing may overtake what waits
+        await outbox.keep(chat_id, text, markup, reply_to, thread_id)
+        return None
     delay = BACKOFF_SECONDS
-    for attempt in range(1, SEND_ATTEMPTS + 1):
+    # The rate limiter, when there is one, already rode out a short outage for each call.
+    attempts = 1 if getattr(context.bot, "rate_limiter", None) is not None else SEND_ATTEMPTS
+    for attempt in range(1, attempts + 1):
         try:
             params = (ReplyParameters(reply_to, allow_sending_without_reply=True)
                       if reply_to else None)
@@ -54,10 +62,13 @@ async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str,
         except (BadRequest, Forbidden):
             raise
         except NetworkError as exc:
-            if attempt == SEND_ATTEMPTS:
+            if attempt == attempts:
+                if outbox is not None and surely_not_delivered(exc):
+                    await outbox.keep(chat_id, text, markup, reply_to, thread_id)
+                    return None
                 raise
             log.warning("sending failed (%s), attempt %d of %d", exc.__class__.__name__,
-                        attempt, SEND_ATTEMPTS)
+                        attempt, attempts)
             await asyncio.sleep(delay)
             delay *= 2
     return None

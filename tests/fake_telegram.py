@@ -14,7 +14,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -154,6 +154,7 @@ class FakeTelegram:
         self.sent_count = 0  # successful sendMessage calls
         self.messages: dict[int, dict[str, Any]] = {}  # what the bot sent or edited, by id
         self.delivered: set[int] = set()  # update ids getUpdates has handed out
+        self._outage: frozenset[str] | None = None  # methods answered 502 (empty: all)
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -185,6 +186,24 @@ class FakeTelegram:
         """The next `times` calls of `method` get this error instead of an answer."""
         self._failures.setdefault(method, []).append(
             _Failure(status, description, retry_after, times))
+
+    def outage(self, methods: Iterable[str] = ()) -> None:
+        """Telegram is away: every call of `methods` (all methods when none are named) gets
+        502 Bad Gateway until `restore()`."""
+        self._outage = frozenset(methods)
+
+    def restore(self) -> None:
+        self._outage = None
+
+    async def close_port(self) -> None:
+        """Nobody listens any more: connections are refused until `open_port()`."""
+        if self._server is not None:
+            self._server.stop()
+            await self._server.close_all_connections()
+
+    async def open_port(self) -> None:
+        if self._server is not None:
+            self._server.add_sockets(tornado.netutil.bind_sockets(self.port, "127.0.0.1"))
 
     async def push(self, update: dict[str, Any]) -> int:
         update_id = next(self._update_ids)
@@ -286,6 +305,9 @@ class FakeTelegram:
                     self._changed.notify_all()
 
     async def _dispatch(self, call: Call) -> Any:
+        if self._outage is not None and (not self._outage or call.method in self._outage):
+            call.injected = True
+            raise ApiError(502, "Bad Gateway")
         queue = self._failures.get(call.method)
         if queue:
             failure = queue[0]
