@@ -371,21 +371,18 @@ def cmd_routes_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_routes_import(args: argparse.Namespace, settings: Settings) -> int:
-    import yaml as yaml_module
-
     from bot.local_routes import OPERATOR, LocalRoutes
-    from bot.routes import plan_import
+    from bot.routes import MAX_FILE_BYTES, RouteFileError, parse_routes_file, plan_import
 
     service = _service(settings)
     areas, run = _local_routes(settings, service)
     try:
-        # Every value as text: YAML would read an unquoted 0201234567 as an octal number.
-        data = yaml_module.load(Path(args.file).read_text(encoding="utf-8"),
-                                Loader=yaml_module.BaseLoader)
+        with Path(args.file).open("rb") as handle:
+            data = parse_routes_file(handle.read(MAX_FILE_BYTES + 1))
     except OSError as exc:
         raise CliError(f"cannot read {args.file}: {exc.strerror}", EXIT_USAGE) from exc
-    except yaml_module.YAMLError as exc:
-        raise CliError(f"{args.file}: not valid YAML", EXIT_USAGE) from exc
+    except RouteFileError as exc:
+        raise CliError(f"{args.file}: {exc}", EXIT_USAGE) from exc
     items = data.get("routes") if isinstance(data, dict) else None
 
     async def main(local: LocalRoutes) -> int:

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import yaml
+
 from bot import contacts
 from bot.areas import Areas
 from bot.knowledge import KnowledgeBase
@@ -22,6 +24,61 @@ YAML_FIELDS = ("id", "wijk", "entry", "organisation", "phone", "email", "website
 
 class RouteError(ValueError):
     """A route cannot be saved; the message (Dutch) says why."""
+
+
+class RouteFileError(ValueError):
+    """A routes file that cannot be read as one (the message, in English, says why)."""
+
+
+MAX_FILE_BYTES = 4 * 1024 * 1024  # thousands of routes; a bigger file is a mistake
+
+
+class _TextLoader(yaml.BaseLoader):
+    """Every value as text (an unquoted 0201234567 must not become an octal number); a key
+    given twice is an error (the second would silently win); aliases are refused (a route
+    file needs none, and nested aliases can blow up to gigabytes: the "billion laughs")."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}'", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_TextLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+                            _TextLoader.construct_mapping)
+
+
+def parse_routes_file(data: bytes) -> Any:
+    """The YAML of a routes file, from its bytes: UTF-8 (with or without BOM) or UTF-16 with a
+    BOM, as spreadsheet programs save it."""
+    if len(data) > MAX_FILE_BYTES:
+        raise RouteFileError(f"file too large ({len(data):,} bytes, at most "
+                             f"{MAX_FILE_BYTES:,})")
+    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise RouteFileError("not UTF-8 text: save the file as UTF-8") from exc
+    try:
+        return yaml.load(text, Loader=_TextLoader)  # builds text only: safe
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise RouteFileError(f"not valid YAML{where}: {exc.problem or exc.context}") from exc
+    except yaml.YAMLError as exc:
+        raise RouteFileError("not valid YAML") from exc
 
 
 @dataclass(frozen=True, slots=True)

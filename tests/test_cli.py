@@ -233,3 +233,32 @@ def test_report_lists_unanswered_questions_and_thumbs_down(tmp_path: Path) -> No
     out = result.stdout.decode()
     assert result.returncode == 0
     assert "wat doet de wijk" in out and "2 /    1  Centrum voor Jeugd en Gezin" in out
+
+
+def test_routes_import_reads_utf16_as_spreadsheets_save_it(tmp_path: Path) -> None:
+    env = {"WIJKWIJZER_DB": str(tmp_path / "db.sqlite3")}
+    source = tmp_path / "routes.yaml"
+    source.write_bytes("routes:\n- {wijk: voorbeeld-noord, entry: cjg, organisation: CJG "
+                       "Noord-Oost ë, phone: 020-1234567}\n".encode("utf-16"))
+    result = run("routes", "import", str(source), "--dry-run", env=env)
+    assert result.returncode == 0 and b"would add 1" in result.stdout
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"routes:\n- {wijk: voorbeeld-noord, wijk: maan, entry: cjg, organisation: X}\n",
+     b"duplicate key 'wijk'"),
+    (b"a: &a ['x','x','x','x','x','x','x','x','x']\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+     b"c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nroutes: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n",
+     b"aliases (*name) are not allowed"),
+    (b"routes:\n- {wijk: voorbeeld-noord, entry: cjg, organisation: \xff\xfe\xfa}\n",
+     b"not UTF-8 text"),
+    (b"routes: [\n", b"not valid YAML"),
+])
+def test_routes_import_refuses_a_file_it_cannot_trust_in_one_line(
+        tmp_path: Path, content: bytes, message: bytes) -> None:
+    env = {"WIJKWIJZER_DB": str(tmp_path / "db.sqlite3")}
+    source = tmp_path / "routes.yaml"
+    source.write_bytes(content)
+    result = run("routes", "import", str(source), env=env)
+    assert result.returncode == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
