@@ -159,9 +159,11 @@ def protect_logs() -> None:
     """Keep tokens and message texts out of the logs, whatever level the root logger has.
 
     httpx logs every request URL at INFO, and the URL carries the token; PTB logs whole
-    updates, message texts included, at DEBUG.
+    updates, message texts included, at DEBUG; aiosqlite logs every statement with its values
+    (stored routes, the update journal's messages) at DEBUG; tornado (a webhook) logs request
+    lines at INFO.
     """
-    for name in ("httpx", "httpcore"):
+    for name in ("httpx", "httpcore", "aiosqlite", "tornado.access"):
         logging.getLogger(name).setLevel(logging.WARNING)
     logging.getLogger("telegram").setLevel(logging.INFO)
 
