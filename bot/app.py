@@ -127,6 +127,17 @@ def _chat_key(update: object) -> int | None:
     return None
 
 
+class RetryLoopFilter(logging.Filter):
+    """PTB logs a failed start-up with a traceback before it raises; the command line then
+    says the same in one line (README: "errors are one line"), so PTB's copy is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.ERROR or not record.name.startswith("telegram"):
+            return True
+        message = record.getMessage()
+        return not ("Network Retry Loop" in message and "Aborting." in message)
+
+
 class RedactingFilter(logging.Filter):
     """Removes the bot token from every log record, whichever library wrote it.
 
@@ -173,6 +184,7 @@ def configure_logging(token: str, level: int = logging.INFO) -> None:
     protect_logs()
     redactor = RedactingFilter(token, tracebacks=level <= logging.DEBUG)
     for handler in logging.getLogger().handlers:
+        handler.addFilter(RetryLoopFilter())
         handler.addFilter(redactor)
 
 
@@ -323,17 +335,24 @@ def freeze_heap() -> None:
     gc.freeze()
 
 
-def run_polling(app: App) -> None:
+# What Telegram sends at all (handlers.guard still leaves alone what slips through): edits only
+# for the safety notice an edit may add; no channel posts, business messages, reactions, polls.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY,
+                   Update.INLINE_QUERY, Update.MY_CHAT_MEMBER]
+
+
+def run_polling(app: App, startup_retries: int = 0) -> None:
     """Long polling until SIGINT/SIGTERM; updates already fetched are answered first."""
-    app.run_polling(allowed_updates=Update.ALL_TYPES,
+    app.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=startup_retries,
                     stop_signals=(signal.SIGINT, signal.SIGTERM))
 
 
 def run_webhook(app: App, url: str, listen: str, port: int,
-                secret_token: str | None = None) -> None:
+                secret_token: str | None = None, startup_retries: int = 0) -> None:
     """A webhook server behind a reverse proxy; Telegram must send the secret token."""
     secret = secret_token or secrets.token_urlsafe(32)
     path = urlsplit(url).path.strip("/")
     app.run_webhook(listen=listen, port=port, url_path=path, webhook_url=url,
-                    secret_token=secret, allowed_updates=Update.ALL_TYPES,
+                    secret_token=secret, allowed_updates=ALLOWED_UPDATES,
+                    bootstrap_retries=startup_retries,
                     stop_signals=(signal.SIGINT, signal.SIGTERM))

@@ -575,9 +575,10 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if getattr(args, "webhook", None):
             telegram_app.run_webhook(application, args.webhook, args.listen, args.port,
-                                     os.environ.get("WIJKWIJZER_WEBHOOK_SECRET") or None)
+                                     os.environ.get("WIJKWIJZER_WEBHOOK_SECRET") or None,
+                                     settings.startup_retries)
         else:
-            telegram_app.run_polling(application)
+            telegram_app.run_polling(application, settings.startup_retries)
     except StorageError as exc:
         raise CliError(f"database: {exc}") from exc
     except InvalidToken as exc:

@@ -62,6 +62,9 @@ class Settings:
     db_path: Path
     knowledge_dir: Path | None
     admins: frozenset[int]
+    # start-up attempts (each rides out ~15 s itself) while Telegram cannot be reached, e.g.
+    # when the service starts before the network: about four minutes before giving up
+    startup_retries: int = 8
 
     @property
     def base_file_url(self) -> str | None:
@@ -92,4 +95,10 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         db_path=Path(db).expanduser() if db else default_db_path(),
         knowledge_dir=Path(knowledge).expanduser() if knowledge else None,
         admins=_admins(merged.get("WIJKWIJZER_ADMINS", "")),
+        startup_retries=_count(merged.get("WIJKWIJZER_STARTUP_RETRIES", ""), 8),
     )
+
+
+def _count(raw: str, default: int) -> int:
+    raw = raw.strip()
+    return int(raw) if raw.isdigit() else default

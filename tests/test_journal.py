@@ -4,19 +4,14 @@ before answering it, and never handled twice."""
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from telegram import Bot
 
-from bot.app import MAX_CONCURRENT_UPDATES
-from bot.journal import MAX_ATTEMPTS, JournaledQueue, UpdateJournal, journal_path
+from bot.journal import MAX_ATTEMPTS, JournaledQueue, UpdateJournal
 from tests.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,57 +117,3 @@ def test_handled_ids_are_forgotten_after_telegram_forgot_them(tmp_path: Path) ->
         await journal.close()
         return kept, gone
     assert asyncio.run(scenario()) == (0, 1)  # the unhandled one stays
-
-
-QUESTIONS = 100
-
-
-def _spawn(fake: FakeTelegram, db: Path, log: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token,
-           "TELEGRAM_API_BASE_URL": fake.base_url, "WIJKWIJZER_DB": str(db)}
-    with log.open("ab") as err:
-        return subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=ROOT, env=env,
-                                stdout=subprocess.DEVNULL, stderr=err)
-
-
-def test_a_process_killed_under_load_answers_every_fetched_update_after_restart(
-        tmp_path: Path) -> None:
-    db, log = tmp_path / "bot.sqlite3", tmp_path / "bot.log"
-
-    async def scenario() -> tuple[int, int, int, int]:
-        fake = FakeTelegram()
-        await fake.start()
-        first = second = None
-        try:
-            first = _spawn(fake, db, log)
-            for i in range(QUESTIONS):
-                await fake.push(fake.message(10_000 + i, "wat doet het cjg"))
-            await fake.wait_for(lambda: len(fake.sent()) >= 5, timeout=60)
-            first.send_signal(signal.SIGKILL)
-            first.wait()
-            fetched = len(fake.delivered)
-            answered_before = len({c.params["chat_id"] for c in fake.sent()})
-            second = _spawn(fake, db, log)
-            await fake.wait_for(lambda: len({c.params["chat_id"] for c in fake.sent()})
-                                >= QUESTIONS, timeout=60)
-            await asyncio.sleep(0.5)  # anything answered twice would show by now
-            replies = len(fake.sent())
-            answered = len({c.params["chat_id"] for c in fake.sent()})
-            return fetched, answered_before, answered, replies
-        finally:
-            for child in (first, second):
-                if child is not None and child.poll() is None:
-                    child.terminate()  # its stop still talks to the fake: wait off the loop
-                    await asyncio.to_thread(child.wait, 30)
-            await fake.stop()
-
-    try:
-        fetched, before, answered, replies = asyncio.run(scenario())
-    except TimeoutError:
-        pytest.fail(log.read_text())
-    assert fetched == QUESTIONS and before < QUESTIONS  # all fetched, the kill cut it short
-    assert answered == QUESTIONS
-    # Answered twice: at most the updates being handled at the kill (their replies reached
-    # Telegram, their "handled" mark did not reach the disk).
-    assert replies - QUESTIONS <= MAX_CONCURRENT_UPDATES
-    assert journal_path(db).exists()
