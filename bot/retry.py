@@ -34,7 +34,17 @@ CREATES_MESSAGES = frozenset({"sendMessage", "sendPhoto", "sendDocument", "copyM
                               "forwardMessage", "sendMediaGroup"})
 
 
+# Telegram allows a bot about 30 messages a second. PTB's default limiter is a bucket of 30
+# that refills at 30/s, so a burst reaches 60 in its first second; a bucket of one that refills
+# every 1/30 s never passes 31 in any second.
+OVERALL_RATE, OVERALL_PERIOD = 1, 1 / 30
+
+
 class PatientRateLimiter(AIORateLimiter):
+    def __init__(self, max_retries: int = 0) -> None:
+        super().__init__(overall_max_rate=OVERALL_RATE, overall_time_period=OVERALL_PERIOD,
+                         max_retries=max_retries)
+
     async def process_request(self, callback: Callable[..., Coroutine[Any, Any, Any]],
                               args: Any, kwargs: dict[str, Any], endpoint: str,
                               data: dict[str, Any], rate_limit_args: Any) -> Any:
