@@ -960,3 +960,36 @@ def test_the_praatplaat_of_a_given_wijk(tmp_path: Path, service: Service) -> Non
         assert "Voorbeeldwijk Zuid" in h.fake.of("sendPhoto")[0].params["caption"]
 
     run(tmp_path, service, body)
+
+
+def test_an_answer_never_waits_behind_a_write_stuck_on_a_lock(tmp_path: Path,
+                                                              service: Service) -> None:
+    import sqlite3
+
+    from bot.routes import RouteDraft
+    from bot.storage import RouteStore
+
+    voter = CHAT + 5
+
+    async def body(h: Harness) -> None:
+        await RouteStore(h.storage).add(RouteDraft(
+            "voorbeeld-noord", "cjg", "CJG Noord", phone="020 123 4567"), "test")
+        await h.local.choose_wijk(CHAT, "voorbeeld-noord")
+        await h.storage._db.execute("PRAGMA busy_timeout = 3000")
+        other = sqlite3.connect(h.storage.path)
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        try:
+            # a vote: its write now waits up to 3 s for the lock
+            await h.fake.push(h.fake.callback(voter, cb.encode(cb.Feedback("cjg", True))))
+            await asyncio.sleep(0.2)
+            await h.say("wat doet het cjg")  # needs the user's wijk and its routes
+            (answer,) = await h.replies(1)
+            vote_answered = bool(h.fake.of("answerCallbackQuery"))
+        finally:
+            other.rollback()
+            other.close()
+        assert "CJG Noord · 020 123 4567" in answer
+        assert not vote_answered  # the answer came while the write was still waiting
+        await h.fake.wait_for(lambda: bool(h.fake.of("answerCallbackQuery")))
+
+    run(tmp_path, service, body)

@@ -70,6 +70,9 @@ class Storage:
 
     def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
         self._db = connection
+        # Reads in the answering path use a connection of their own: in WAL mode they see
+        # every committed write and never queue behind a write that waits for a lock.
+        self.reader = connection
         self.path = path
         self._pending: Counter[str] = Counter()
         self._key: str | None = None
@@ -96,6 +99,12 @@ class Storage:
         except StorageError:
             await db.close()
             raise
+        try:
+            storage.reader = await aiosqlite.connect(path, timeout=5.0)
+            await storage.reader.execute("PRAGMA query_only = 1")
+        except sqlite3.Error as exc:
+            await db.close()
+            raise StorageError(f"cannot open {path} for reading: {exc}") from exc
         return storage
 
     async def _prepare(self) -> None:
@@ -126,6 +135,8 @@ class Storage:
         try:
             await self.flush()
         finally:
+            if self.reader is not self._db:
+                await self.reader.close()
             await self._db.close()
 
     async def __aenter__(self) -> Storage:

@@ -44,6 +44,7 @@ class PeopleStore:
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
         self._db = storage._db
+        self._read = storage.reader  # the answering path's reads: never behind a stuck write
         self._in_transaction = storage.run_in_transaction
 
     async def set_wijk(self, user_id: int, wijk_id: str | None) -> None:
@@ -53,8 +54,8 @@ class PeopleStore:
             (user_id, wijk_id))])
 
     async def wijk_of(self, user_id: int) -> str | None:
-        cursor = await self._db.execute("SELECT wijk_id FROM user_prefs WHERE user_id = ?",
-                                        (user_id,))
+        cursor = await self._read.execute("SELECT wijk_id FROM user_prefs WHERE user_id = ?",
+                                          (user_id,))
         row = await cursor.fetchone()
         return str(row[0]) if row and row[0] else None
 
@@ -76,7 +77,7 @@ class PeopleStore:
         return [(str(a), str(b)) for a, b in await cursor.fetchall()]
 
     async def role_in(self, user_id: int, wijk_id: str) -> str | None:
-        cursor = await self._db.execute(
+        cursor = await self._read.execute(
             "SELECT role FROM members WHERE user_id = ? AND wijk_id = ?", (user_id, wijk_id))
         row = await cursor.fetchone()
         return str(row[0]) if row else None

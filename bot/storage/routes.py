@@ -24,6 +24,7 @@ class RouteStore:
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
         self._db = storage._db
+        self._read = storage.reader  # for reads outside a write: never behind a stuck write
         self._in_transaction = storage.run_in_transaction
 
     async def routes_for(self, wijk_id: str, entry_ids: Sequence[str],
@@ -32,7 +33,7 @@ class RouteStore:
         if not entry_ids:
             return []
         marks = ",".join("?" * len(entry_ids))
-        cursor = await self._db.execute(
+        cursor = await self._read.execute(
             f"SELECT {_ROUTE_COLUMNS} FROM routes WHERE deleted IS NULL AND wijk_id = ? "
             f"AND entry_id IN ({marks}) AND (internal = 0 OR ?) ORDER BY id",
             (wijk_id, *entry_ids, int(internal)))
@@ -42,7 +43,7 @@ class RouteStore:
 
     async def all_routes(self, wijk_id: str | None = None) -> list[Route]:
         """Every route, or those of one wijk."""
-        cursor = await self._db.execute(
+        cursor = await self._read.execute(
             f"SELECT {_ROUTE_COLUMNS} FROM routes WHERE deleted IS NULL AND "
             "(? IS NULL OR wijk_id = ?) ORDER BY wijk_id, entry_id, id", (wijk_id, wijk_id))
         return [_route(r) for r in await cursor.fetchall()]
