@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -156,13 +157,27 @@ def clean_question(raw: str) -> str:
     return " ".join(_CONTROL_RE.sub(" ", cut).split())
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_NAME_HEDGE = re.compile(r"\b(heet|naam|namen)\b.*\bverschil\w*\s+per\s+gemeente|"
+                         r"\bverschil\w*\s+per\s+gemeente\b.*\b(heet|naam|namen)\b",
+                         re.IGNORECASE)
+
+
+def without_name_hedge(text: str) -> str:
+    """The text without its sentences saying that the name differs per gemeente: said where
+    the deployment's own name for it is known, they only send the reader searching."""
+    return " ".join(s for s in _SENTENCE_END.split(text) if not _NAME_HEDGE.search(s))
+
+
 def compose(kb: KnowledgeBase, entry: Entry, score: float,
             local_names: dict[str, str] | None = None, gemeente: str = "") -> Answer:
-    sections: list[Section] = [Section(None, (entry.answer,))]
+    named_here = entry.id in (local_names or {})
+    hedged: Callable[[str], str] = without_name_hedge if named_here else str
+    sections: list[Section] = [Section(None, (hedged(entry.answer),))]
     if entry.when:
-        sections.append(Section(texts.LABEL_WHEN, (entry.when,)))
+        sections.append(Section(texts.LABEL_WHEN, (hedged(entry.when),)))
     if entry.reach:
-        sections.append(Section(texts.LABEL_REACH, (entry.reach,)))
+        sections.append(Section(texts.LABEL_REACH, (hedged(entry.reach),)))
     if entry.steps:
         label = texts.LABEL_STEPS if entry.kind == "situation" else None
         sections.append(Section(label, entry.steps, "numbered"))
@@ -197,7 +212,7 @@ def compose(kb: KnowledgeBase, entry: Entry, score: float,
     route_ids = tuple(dict.fromkeys([entry.id, *(p for p in entry.partners if kb.get(p))]))
     steps = entry.steps if entry.kind == "situation" else ()
     return Answer(entry.id, entry.kind, entry.title, tuple(sections), partners, sources,
-                  related, score, route_ids, entry.summary, tuple(steps))
+                  related, score, route_ids, hedged(entry.summary), tuple(steps))
 
 
 def _is_safety_route(entry: Entry) -> bool:

@@ -90,6 +90,9 @@ def test_an_operators_area_file_puts_local_names_in_answers(kb: KnowledgeBase,
     answer = local.answer_for("wijkteam")
     assert answer is not None
     assert "In Haarlemmermeer heet dit: Sociaal team Noord." in answer.text
+    assert "per gemeente" not in answer.text  # the hedge goes once the local name is known
+    plain = Service(kb).answer_for("wijkteam")
+    assert plain is not None and "verschilt per gemeente" in plain.text
     situation = local.answer_for("zorgen-thuissituatie")
     assert situation is not None
     assert any("(Sociaal team Noord)" in p for p in situation.partners)
@@ -100,3 +103,12 @@ def test_the_shipped_example_areas_change_no_answer(kb: KnowledgeBase) -> None:
 
     plain, example = Service(kb), Service(kb, load_areas(kb=kb))
     assert plain.answer_for("wijkteam") == example.answer_for("wijkteam")
+
+
+def test_only_sentences_about_differing_names_are_dropped() -> None:
+    from bot.service import without_name_hedge
+
+    text = ("Het wijkteam helpt gezinnen. Hoe het team heet, verschilt per gemeente: kijk op de "
+            "website. De regels verschillen per gemeente.")
+    assert without_name_hedge(text) == "Het wijkteam helpt gezinnen. De regels verschillen " \
+                                       "per gemeente."
