@@ -45,6 +45,8 @@ SAFETY_ONLY = (
     "Neem bij twijfel altijd contact op met de aandachtsfunctionaris of IB'er van je school."
 )
 
+PLATE_TEXT_BUTTON = "📝 Tekstversie (in een privégesprek)"
+
 LOCAL_NAMES = (
     "Let op: de naam en de opzet verschillen per gemeente. Misschien heet het bij jou: {names}."
 )

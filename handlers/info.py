@@ -9,6 +9,7 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from handlers import callbackdata as cb
+from handlers import plate
 from handlers.deps import deps
 from handlers.editors import redeem_code
 from handlers.render import esc, pack
@@ -35,6 +36,11 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     payload = (context.args or [""])[0]
     if payload.startswith("code_") and len(payload) <= 32:  # a one-tap invitation link
         await redeem_code(update, context, payload[5:])
+        return
+    if payload.startswith(plate.PLATE_LINK) and \
+            _PAYLOAD_RE.fullmatch(payload[len(plate.PLATE_LINK):] or "x"):
+        context.args = [payload[len(plate.PLATE_LINK):]] if payload != plate.PLATE_LINK else []
+        await plate.on_praatplaat(update, context)
         return
     if payload.startswith("wijk_") and _PAYLOAD_RE.fullmatch(payload[5:]):
         await send(context, chat.id, esc(await choose_wijk(update, context, payload[5:])))

@@ -7,6 +7,7 @@ import hashlib
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot import texts
@@ -61,11 +62,28 @@ async def on_praatplaat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         while len(pictures) > 64:
             pictures.pop(next(iter(pictures)))
     caption = esc(title) + ("" if wijk else "\n" + esc(texts.PLATE_NO_WIJK))
+    if chat.type != ChatType.PRIVATE:
+        # A group sees the picture; the long text version is one tap away, in private.
+        link = f"https://t.me/{context.bot.username}?start={PLATE_LINK}{wijk.id if wijk else ''}"
+        await context.bot.send_photo(chat.id, pictures[key], caption=caption[:CAPTION_LIMIT],
+                                     reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(
+                                         texts.PLATE_TEXT_BUTTON, url=link)]]),
+                                     message_thread_id=_thread(update))
+        return
     await context.bot.send_photo(chat.id, pictures[key], caption=caption[:CAPTION_LIMIT],
                                  reply_markup=None if wijk else wijk_keyboard(context))
     for chunk in pack(esc(praatplaat.text_version(items, title, changed)).split("\n"),
                       sep="\n"):
         await send(context, chat.id, chunk)
+
+
+PLATE_LINK = "plaat_"  # /start plaat_<wijk id>: the praatplaat and its text in private
+
+
+def _thread(update: Update) -> int | None:
+    message = update.effective_message
+    return message.message_thread_id if message is not None and message.is_topic_message \
+        else None
 
 
 MARK_PAGE = 8

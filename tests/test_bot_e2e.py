@@ -993,3 +993,25 @@ def test_an_answer_never_waits_behind_a_write_stuck_on_a_lock(tmp_path: Path,
         await h.fake.wait_for(lambda: bool(h.fake.of("answerCallbackQuery")))
 
     run(tmp_path, service, body)
+
+
+def test_in_a_group_the_praatplaat_comes_without_its_text_block(tmp_path: Path,
+                                                                 service: Service) -> None:
+    group = -100_4242
+
+    async def body(h: Harness) -> None:
+        await h.say("/praatplaat voorbeeld-zuid", chat_id=group, kind="supergroup", user_id=7)
+        await h.fake.wait_for(lambda: bool(h.fake.of("sendPhoto")))
+        photo = h.fake.of("sendPhoto")[0].params
+        assert "Voorbeeldwijk Zuid" in photo["caption"]
+        (link,) = buttons(photo)
+        assert link["url"].endswith("?start=plaat_voorbeeld-zuid")
+        await asyncio.sleep(0.3)
+        assert h.fake.sent(group) == []  # no long text in the group
+        # the button opens the private chat, where /start plaat_<wijk> brings both
+        await h.say("/start plaat_voorbeeld-zuid", chat_id=7)
+        await h.fake.wait_for(lambda: len(h.fake.of("sendPhoto")) >= 2)
+        (text,) = await h.replies(1, chat_id=7)
+        assert "Kind en ouders staan in het midden" in text
+
+    run(tmp_path, service, body)
