@@ -83,11 +83,11 @@ class RouteStep:
     """A choice inside the /route conversation: the step and the chosen value."""
 
     step: str  # act | wijk | entry | route | internal | save | undo | cancel | confirm | resume
-    value: str
+    value: str  # | field (change one field) | flip (internal on/off) | done (to the preview)
 
 
 ROUTE_STEPS = ("act", "wijk", "entry", "route", "internal", "save", "undo", "cancel", "confirm",
-               "resume")
+               "resume", "field", "flip", "done")
 
 @dataclass(frozen=True, slots=True)
 class ChooseSchool:

@@ -32,7 +32,8 @@ from handlers.sending import private_only, send
 
 log = logging.getLogger(__name__)
 
-ACTION, WIJK, ENTRY_QUERY, ENTRY_PICK, ROUTE_PICK, FIELD, INTERNAL, PREVIEW, REMOVE = range(9)
+(ACTION, WIJK, ENTRY_QUERY, ENTRY_PICK, ROUTE_PICK, FIELD, INTERNAL, PREVIEW, REMOVE,
+ MENU) = range(10)
 FIELDS: tuple[tuple[str, str], ...] = (
     ("organisation", "Naam van de organisatie of functie"),
     ("phone", "Telefoonnummer (werk)"),
@@ -41,6 +42,8 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("hours", "Inlooptijden"),
     ("note", "Korte notitie"),
 )
+FIELD_ICONS = {"organisation": "🏢", "phone": "📞", "email": "✉️", "website": "🌐",
+               "hours": "🕘", "note": "📝"}
 KEY = "route_edit"
 TIMEOUT_SECONDS = 600  # a form left alone for ten minutes ends
 
@@ -192,7 +195,35 @@ async def on_route_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
                      InlineKeyboardMarkup([[_button("Ja, verwijderen", "save"),
                                             _button("Nee", "cancel")]]))
         return REMOVE
-    return await _ask_field(update, context)
+    return await _field_menu(update, context)
+
+
+async def _field_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Changing a route: one button per field (with its value now), then the preview."""
+    values = _state(context)["values"]
+    rows = [[_button(f"{FIELD_ICONS[name]} {label.split(' (')[0]}: "
+                     f"{values.get(name) or '–'}", "field", name)] for name, label in FIELDS]
+    internal = bool(values.get("internal"))
+    rows.append([_button(f"🔒 Intern: {'ja' if internal else 'nee'} (wijzig)", "flip")])
+    rows.append([_button("✅ Klaar: bekijk en sla op", "done"), _button("Stoppen", "cancel")])
+    await _reply(update, context, "<b>Wat wil je wijzigen?</b> Kies een veld.",
+                 InlineKeyboardMarkup(rows))
+    return MENU
+
+
+async def on_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    choice = _choice(update)
+    state = _state(context)
+    names = [name for name, _ in FIELDS]
+    if choice is not None and choice.step == "field" and choice.value in names:
+        state.update(field=names.index(choice.value), single=True)
+        return await _ask_field(update, context)
+    if choice is not None and choice.step == "flip":
+        state["values"]["internal"] = not state["values"].get("internal")
+        return await _field_menu(update, context)
+    if choice is not None and choice.step == "done":
+        return await _preview(update, context)
+    return await cancel(update, context)
 
 
 async def _ask_field(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -230,6 +261,8 @@ async def on_field(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         await _reply(update, context, esc(str(exc)))
         return FIELD
     state["values"][name] = value
+    if state.pop("single", False):  # changing one field: back to the list of fields
+        return await _field_menu(update, context)
     state["field"] += 1
     if state["field"] < len(FIELDS):
         return await _ask_field(update, context)
@@ -278,8 +311,11 @@ async def on_internal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     choice = _choice(update)
     if choice is None or choice.step != "internal" or choice.value not in ("y", "n"):
         return await cancel(update, context)
-    state = _state(context)
-    state["values"]["internal"] = choice.value == "y"
+    _state(context)["values"]["internal"] = choice.value == "y"
+    return await _preview(update, context)
+
+
+async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     try:
         draft = _draft(context)
     except RouteError as exc:
@@ -384,6 +420,7 @@ def conversation() -> ConversationHandler[Any]:
         ENTRY_PICK: [buttons(on_entry_pick)],
         ROUTE_PICK: [buttons(on_route_pick)],
         FIELD: [typed(on_field), buttons(on_resume)],
+        MENU: [buttons(on_menu)],
         ConversationHandler.TIMEOUT: [TypeHandler(Update, on_timeout)],
         INTERNAL: [buttons(on_internal)],
         PREVIEW: [buttons(on_save)],

@@ -48,3 +48,35 @@ def test_a_question_typed_into_the_route_form_is_not_saved_as_a_name(
         assert await RouteStore(h.storage).all_routes() == []
 
     run(tmp_path, service, body)
+
+
+def test_changing_one_field_of_a_route_is_one_choice(tmp_path: Path, service: Service) -> None:
+    from bot.routes import RouteDraft
+
+    async def body(h: Harness) -> None:
+        h.local.admins = frozenset({ADMIN})
+        store = RouteStore(h.storage)
+        rid = await store.add(RouteDraft("voorbeeld-noord", "cjg", "CJG Noord",
+                                         phone="020 123 4567", hours="ma 9-12"), "test")
+        await _invite_and_join(h, "voorbeeld-noord", "", EDITOR)
+        await h.say("/route", chat_id=EDITOR)
+        await h.replies(2, chat_id=EDITOR)
+        await _press(h, EDITOR, cb.RouteStep("act", "change"), 3)
+        await _press(h, EDITOR, cb.RouteStep("wijk", "voorbeeld-noord"), 4)
+        sent = await _press(h, EDITOR, cb.RouteStep("route", str(rid)), 5)
+        assert "Wat wil je wijzigen?" in sent[-1]
+        menu = buttons(h.fake.sent(EDITOR)[-1].params)
+        assert "📞 Telefoonnummer: 020 123 4567" in [b["text"] for b in menu]
+        sent = await _press(h, EDITOR, cb.RouteStep("field", "hours"), 6)
+        assert "Inlooptijden" in sent[-1]
+        await h.say("di en do 9-12", chat_id=EDITOR)
+        sent = await h.replies(7, chat_id=EDITOR)
+        assert "Wat wil je wijzigen?" in sent[-1]  # straight back to the list
+        sent = await _press(h, EDITOR, cb.RouteStep("done", ""), 8)
+        assert "di en do 9-12" in sent[-1] and "020 123 4567" in sent[-1]  # the preview
+        await _press(h, EDITOR, cb.RouteStep("save", ""), 9)
+        route = await store.get(rid)
+        assert route is not None and route.hours == "di en do 9-12"
+        assert route.phone == "020 123 4567" and route.organisation == "CJG Noord"
+
+    run(tmp_path, service, body)
