@@ -45,6 +45,11 @@ SAFETY_ONLY = (
     "Neem bij twijfel altijd contact op met de aandachtsfunctionaris of IB'er van je school."
 )
 
+REVOKE_ASK = "Wil je de rechten van <b>{name}</b> als {role} in {wijk} intrekken?"
+REVOKE_YES = "Ja, intrekken"
+REVOKE_NO = "Nee, terug"
+REVOKE_KEPT = "Niets veranderd."
+
 PLATE_TEXT_BUTTON = "📝 Tekstversie (in een privégesprek)"
 
 LOCAL_NAMES = (

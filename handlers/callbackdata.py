@@ -74,8 +74,11 @@ class ForgetMe:
 
 @dataclass(frozen=True, slots=True)
 class Revoke:
+    """In /redacteuren: ask before revoking a member's role, revoke, or back to the list."""
+
     user_id: int
     wijk_id: str
+    step: str = "ask"  # ask | yes | back
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,8 @@ class PlateMark:
 Action = (OpenEntry | Feedback | BrowsePartners | BrowseKind | RandomTip | ChooseWijk | ForgetMe
           | Revoke | RouteStep | ChooseSchool | PlateMark | Rephrase | Expand)
 
+_REVOKE_STEPS = {"a": "ask", "y": "yes", "b": "back"}
+
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"{PREFIX}:a:({_ID})"), "open"),
     (re.compile(rf"{PREFIX}:f:([+-]):({_ID})"), "feedback"),
@@ -119,7 +124,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"{PREFIX}:x:([yn]):(\d{{1,15}})"), "forget"),
     (re.compile(rf"{PREFIX}:s:({_ID}):(-1|\d{{1,3}})"), "school"),
     (re.compile(rf"{PREFIX}:m:((?:{_ID})?):(\d{{1,2}})"), "mark"),
-    (re.compile(rf"{PREFIX}:v:(\d{{1,15}}):({_ID})"), "revoke"),
+    (re.compile(rf"{PREFIX}:v:([ayb]):(\d{{1,15}}):({_ID})"), "revoke"),
     (re.compile(rf"{PREFIX}:r:({'|'.join(ROUTE_STEPS)}):((?:{_ID}|\d{{1,12}})?)"), "route"),
 )
 
@@ -144,8 +149,8 @@ def encode(action: Action) -> str:
             data = f"{PREFIX}:w:{wijk_id}"
         case ForgetMe(confirmed, user_id):
             data = f"{PREFIX}:x:{'y' if confirmed else 'n'}:{user_id}"
-        case Revoke(user_id, wijk_id):
-            data = f"{PREFIX}:v:{user_id}:{wijk_id}"
+        case Revoke(user_id, wijk_id, step):
+            data = f"{PREFIX}:v:{step[0]}:{user_id}:{wijk_id}"
         case RouteStep(step, value):
             data = f"{PREFIX}:r:{step}:{value}"
         case ChooseSchool(wijk_id, index):
@@ -188,7 +193,7 @@ def decode(data: str | None) -> Action | None:
         if name == "forget":
             return ForgetMe(groups[0] == "y", int(groups[1]))
         if name == "revoke":
-            return Revoke(int(groups[0]), groups[1])
+            return Revoke(int(groups[1]), groups[2], _REVOKE_STEPS[groups[0]])
         if name == "route":
             return RouteStep(groups[0], groups[1])
         if name == "school":

@@ -4,9 +4,11 @@ in LocalRoutes; these handlers translate, in private chats only."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import texts
@@ -15,7 +17,7 @@ from bot.storage import StorageError
 from handlers import callbackdata as cb
 from handlers.deps import WIJK_CACHE, deps, refusal, viewer
 from handlers.render import esc
-from handlers.sending import private_only, send
+from handlers.sending import edit_view, own_view, private_only, send
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +76,35 @@ async def redeem_code(update: Update, context: ContextTypes.DEFAULT_TYPE, code: 
                                                           wijk=wijk.name)))
 
 
+async def _names(context: ContextTypes.DEFAULT_TYPE, user_ids: set[int]) -> dict[int, str]:
+    """Members' names as Telegram has them now (asked when the list is shown, never stored)."""
+    async def name(uid: int) -> tuple[int, str]:
+        try:
+            chat = await context.bot.get_chat(uid)
+        except TelegramError:
+            return uid, f"gebruiker {uid}"
+        return uid, chat.full_name or chat.username or f"gebruiker {uid}"
+    return dict(await asyncio.gather(*(name(uid) for uid in sorted(user_ids)[:MAX_LISTED])))
+
+
+MAX_LISTED = 40
+
+
+async def _editors_view(update: Update, context: ContextTypes.DEFAULT_TYPE
+                        ) -> tuple[str, InlineKeyboardMarkup | None]:
+    d = deps(context)
+    who = viewer(update)
+    assert d.local is not None and who is not None
+    rows = (await d.local.members(who))[:MAX_LISTED]
+    if not rows:
+        return esc(texts.EDITORS_NONE), None
+    names = await _names(context, {uid for uid, _, _ in rows})
+    buttons = [[InlineKeyboardButton(
+        f"✖ {names.get(uid, uid)} · {wijk} · {texts.ROLE_NAMES[role]}"[:60],
+        callback_data=cb.encode(cb.Revoke(uid, wijk)))] for uid, wijk, role in rows]
+    return texts.EDITORS_TITLE, InlineKeyboardMarkup(buttons)
+
+
 async def on_editors(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat, who = update.effective_chat, viewer(update)
     d = deps(context)
@@ -81,14 +112,8 @@ async def on_editors(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     if not await private_only(update, context):
         return
-    rows = await d.local.members(who)
-    if not rows:
-        await send(context, chat.id, esc(texts.EDITORS_NONE))
-        return
-    buttons = [[InlineKeyboardButton(
-        f"✖ {uid} · {wijk} · {texts.ROLE_NAMES[role]}"[:60],
-        callback_data=cb.encode(cb.Revoke(uid, wijk)))] for uid, wijk, role in rows]
-    await send(context, chat.id, texts.EDITORS_TITLE, InlineKeyboardMarkup(buttons))
+    text, markup = await _editors_view(update, context)
+    await send(context, chat.id, text, markup)
 
 
 async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, action: cb.Revoke) -> str:
@@ -106,10 +131,53 @@ async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, action: cb.
     return texts.REVOKED if done else texts.STALE_BUTTON
 
 
+async def _ask_to_revoke(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                         action: cb.Revoke) -> str | None:
+    """The question before a revoke, in place of the list; a refusal text when not allowed."""
+    d = deps(context)
+    who = viewer(update)
+    query = update.callback_query
+    assert d.local is not None and who is not None and query is not None
+    try:
+        rows = await d.local.members(who)
+    except NotAllowedError as exc:
+        return refusal(context, exc)
+    role = next((r for uid, wijk, r in rows
+                 if uid == action.user_id and wijk == action.wijk_id), None)
+    if role is None:
+        return texts.STALE_BUTTON
+    name = (await _names(context, {action.user_id}))[action.user_id]
+    await query.answer()
+    await edit_view(query, texts.REVOKE_ASK.format(
+        name=esc(name), role=texts.ROLE_NAMES[role], wijk=esc(action.wijk_id)),
+        InlineKeyboardMarkup([[
+            InlineKeyboardButton(texts.REVOKE_YES, callback_data=cb.encode(
+                cb.Revoke(action.user_id, action.wijk_id, "yes"))),
+            InlineKeyboardButton(texts.REVOKE_NO, callback_data=cb.encode(
+                cb.Revoke(action.user_id, action.wijk_id, "back")))]]))
+    return None
+
+
 async def on_revoke_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None
     action = cb.decode(query.data)
     assert isinstance(action, cb.Revoke)
-    outcome = await revoke(update, context, action)
-    await query.answer(outcome, show_alert=outcome != texts.REVOKED)
+    if deps(context).local is None or viewer(update) is None or not own_view(query, cb.Revoke):
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+    if action.step == "ask":
+        refused = await _ask_to_revoke(update, context, action)
+        if refused is not None:
+            await query.answer(refused, show_alert=True)
+        return
+    outcome = texts.REVOKE_KEPT
+    if action.step == "yes":
+        outcome = await revoke(update, context, action)
+    try:
+        text, markup = await _editors_view(update, context)
+    except NotAllowedError as exc:
+        await query.answer(refusal(context, exc), show_alert=True)
+        return
+    await query.answer(outcome, show_alert=outcome not in (texts.REVOKED, texts.REVOKE_KEPT))
+    await edit_view(query, text, markup)

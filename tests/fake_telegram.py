@@ -154,6 +154,7 @@ class FakeTelegram:
         self.sent_count = 0  # successful sendMessage calls
         self.messages: dict[int, dict[str, Any]] = {}  # what the bot sent or edited, by id
         self.delivered: set[int] = set()  # update ids getUpdates has handed out
+        self.names: dict[int, str] = {}  # users' first names (default "Test")
         self._outage: frozenset[str] | None = None  # methods answered 502 (empty: all)
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -213,7 +214,8 @@ class FakeTelegram:
         return update_id
 
     def user(self, user_id: int) -> dict[str, Any]:
-        return {"id": user_id, "is_bot": False, "first_name": "Test", "language_code": "nl"}
+        return {"id": user_id, "is_bot": False, "first_name": self.names.get(user_id, "Test"),
+                "language_code": "nl"}
 
     def chat(self, chat_id: int, kind: str = "private") -> dict[str, Any]:
         chat: dict[str, Any] = {"id": chat_id, "type": kind}
@@ -323,6 +325,14 @@ class FakeTelegram:
 
     async def _api_getMe(self, params: dict[str, Any]) -> Any:  # noqa: N802
         return self.bot_user
+
+    async def _api_getChat(self, params: dict[str, Any]) -> Any:  # noqa: N802
+        chat_id = int(params.get("chat_id") or 0)
+        if chat_id <= 0:
+            raise ApiError(400, "Bad Request: chat not found")
+        user = self.user(chat_id)
+        return {"id": chat_id, "type": "private", "first_name": user["first_name"],
+                "accent_color_id": 0, "max_reaction_count": 11}
 
     async def _api_deleteWebhook(self, params: dict[str, Any]) -> Any:  # noqa: N802
         return True

@@ -760,7 +760,8 @@ def test_nobody_else_can_change_anything(tmp_path: Path, service: Service) -> No
         sent = await h.replies(3, chat_id=STRANGER)
         assert all(s == texts.NOT_ALLOWED for s in sent)
         for forged in (cb.RouteStep("save", ""), cb.RouteStep("undo", "1"),
-                       cb.Revoke(EDITOR, "voorbeeld-noord"), cb.RouteStep("act", "add")):
+                       cb.Revoke(EDITOR, "voorbeeld-noord", "yes"),
+                       cb.RouteStep("act", "add")):
             await h.fake.push(h.fake.callback(STRANGER, cb.encode(forged)))
         await h.fake.wait_for(lambda: len(h.fake.of("answerCallbackQuery")) >= 4)
         assert await RouteStore(h.storage).all_routes() == []
@@ -803,11 +804,28 @@ def test_admins_list_and_revoke_editors(tmp_path: Path, service: Service) -> Non
 
     async def body(h: Harness) -> None:
         h.local.admins = frozenset({ADMIN})
+        h.fake.names[EDITOR] = "Ada"
         await _invite_and_join(h, "voorbeeld-zuid", "", EDITOR)
         await h.say("/redacteuren", chat_id=ADMIN)
         sent = await h.replies(2, chat_id=ADMIN)
         assert sent[-1] == texts.EDITORS_TITLE
-        await h.fake.push(h.fake.callback(ADMIN, cb.encode(cb.Revoke(EDITOR, "voorbeeld-zuid"))))
+        (listed,) = buttons(h.fake.sent(ADMIN)[-1].params)
+        assert listed["text"].startswith("✖ Ada · voorbeeld-zuid")  # a name, not a number
+        # the first press only asks; nothing is revoked yet
+        await h.fake.push(h.fake.callback(ADMIN, listed["callback_data"]))
+        await h.fake.wait_for(lambda: len(h.fake.of("editMessageText")) >= 1)
+        asked = h.fake.of("editMessageText")[-1].params
+        assert "rechten van <b>Ada</b>" in asked["text"]
+        assert await PeopleStore(h.storage).role_in(EDITOR, "voorbeeld-zuid") == "editor"
+        no, = [b for b in buttons(asked) if b["text"] == texts.REVOKE_NO]
+        await h.fake.push(h.fake.callback(ADMIN, no["callback_data"]))
+        await h.fake.wait_for(lambda: len(h.fake.of("editMessageText")) >= 2)
+        assert await PeopleStore(h.storage).role_in(EDITOR, "voorbeeld-zuid") == "editor"
+        await h.fake.push(h.fake.callback(ADMIN, listed["callback_data"]))
+        await h.fake.wait_for(lambda: len(h.fake.of("editMessageText")) >= 3)
+        yes, = [b for b in buttons(h.fake.of("editMessageText")[-1].params)
+                if b["text"] == texts.REVOKE_YES]
+        await h.fake.push(h.fake.callback(ADMIN, yes["callback_data"]))
         await h.fake.wait_for(lambda: any(c.params.get("text") == texts.REVOKED
                                           for c in h.fake.of("answerCallbackQuery")))
         assert await PeopleStore(h.storage).role_in(EDITOR, "voorbeeld-zuid") is None
