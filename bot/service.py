@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from rapidfuzz import fuzz
+
 from bot import safety, texts
 from bot.areas import Areas
 from bot.followup import is_followup, leans_back
@@ -169,6 +171,66 @@ def without_name_hedge(text: str) -> str:
     return " ".join(s for s in _SENTENCE_END.split(text) if not _NAME_HEDGE.search(s))
 
 
+_NUMBER = re.compile(r"\d+")
+
+
+def _repeats(sentence: str, numbers: set[str], earlier: str, earlier_numbers: set[str]) -> bool:
+    """`sentence` says nothing `earlier` did not: nearly the same words, or contained in it,
+    and no number of its own."""
+    if not numbers <= earlier_numbers:
+        return False
+    return fuzz.ratio(sentence, earlier) >= REPEAT_RATIO or (
+        len(sentence) <= len(earlier) and fuzz.partial_ratio(sentence, earlier) >= 95)
+
+
+REPEAT_RATIO = 80
+
+
+def _units(line: str) -> list[str]:
+    """The sentences of a line, a question joined to the sentence that answers it."""
+    units: list[str] = []
+    for sentence in _SENTENCE_END.split(line):
+        if units and units[-1].endswith("?"):
+            units[-1] += " " + sentence
+        else:
+            units.append(sentence)
+    return units
+
+
+def without_repeats(sections: list[Section]) -> list[Section]:
+    """The sections without sentences that repeat another one of the same answer: the
+    knowledge base writes each field to stand on its own (the text, the steps, how to reach
+    a partner), so put together, a fact such as "meld binnen 5 werkdagen bij DUO" can come
+    twice. The steps keep theirs (a step without its action would be no step); elsewhere the
+    first one stays. Short sentences (under four words) always stay; a line left empty goes."""
+    seen: list[tuple[str, set[str]]] = []
+
+    def keep(sentence: str, always: bool) -> bool:
+        key = sentence.casefold().strip(" .!?;:")
+        numbers = set(_NUMBER.findall(sentence))
+        if not always and len(key.split()) >= 4 and \
+                any(_repeats(key, numbers, k, n) for k, n in seen):
+            return False
+        seen.append((key, numbers))
+        return True
+
+    for section in sections:
+        if section.style == "numbered":
+            for line in section.lines:
+                for sentence in _SENTENCE_END.split(line):
+                    keep(sentence, always=True)
+    kept_sections = []
+    for section in sections:
+        if section.style == "numbered":
+            kept_sections.append(section)
+            continue
+        lines = [" ".join(kept) for line in section.lines
+                 if (kept := [x for x in _units(line) if keep(x, always=False)])]
+        if lines:
+            kept_sections.append(Section(section.label, tuple(lines), section.style))
+    return kept_sections
+
+
 def compose(kb: KnowledgeBase, entry: Entry, score: float,
             local_names: dict[str, str] | None = None, gemeente: str = "") -> Answer:
     named_here = entry.id in (local_names or {})
@@ -207,6 +269,7 @@ def compose(kb: KnowledgeBase, entry: Entry, score: float,
             sections.append(Section(None, (texts.LOCAL_NAMES.format(names=names),)))
         else:
             sections.append(Section(None, (texts.LOCAL_ROUTE,)))
+    sections = without_repeats(sections)
     sources = tuple(dict.fromkeys(f"{c.source.citation}, {c.section}" for c in entry.citations))
     related = tuple((r.id, r.title) for r in (kb.get(rid) for rid in entry.related) if r)
     route_ids = tuple(dict.fromkeys([entry.id, *(p for p in entry.partners if kb.get(p))]))

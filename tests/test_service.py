@@ -112,3 +112,32 @@ def test_only_sentences_about_differing_names_are_dropped() -> None:
             "website. De regels verschillen per gemeente.")
     assert without_name_hedge(text) == "Het wijkteam helpt gezinnen. De regels verschillen " \
                                        "per gemeente."
+
+
+def test_no_card_says_a_fact_twice_outside_its_steps(service: Service) -> None:
+    import re
+
+    from rapidfuzz import fuzz
+
+    repeated = []
+    for entry in service.kb:
+        answer = service.answer_for(entry.id)
+        assert answer is not None
+        sentences = [s.casefold() for section in answer.sections if section.style != "numbered"
+                     for line in section.lines for s in re.split(r"(?<=[.!?])\s+", line)
+                     if len(s.split()) >= 4]
+        repeated += [(entry.id, s) for i, s in enumerate(sentences)
+                     if any(fuzz.ratio(s, t) >= 80 for t in sentences[:i])]
+    assert repeated == []
+
+
+def test_a_repeat_with_a_number_of_its_own_stays() -> None:
+    from bot.service import Section, without_repeats
+
+    sections = [Section(None, ("Meld het bij DUO in het verzuimregister.",)),
+                Section("Zo", ("Meld het bij DUO in het verzuimregister.",
+                               "Meld het binnen 5 dagen bij DUO in het verzuimregister."))]
+    kept = without_repeats(sections)
+    assert [line for s in kept for line in s.lines] == [
+        "Meld het bij DUO in het verzuimregister.",
+        "Meld het binnen 5 dagen bij DUO in het verzuimregister."]
