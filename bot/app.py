@@ -13,13 +13,13 @@ import secrets
 import signal
 import sqlite3
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -36,12 +36,12 @@ from bot.journal import JournaledQueue, UpdateJournal, journal_path
 from bot.local_routes import LocalRoutes
 from bot.outbox import Outbox
 from bot.retry import PatientRateLimiter, QuarantineRequest
+from bot.schedule import TIMEZONE
 from bot.service import Service
 from bot.storage import CuratorLog, Storage
 from bot.workload import is_heavy
 from handlers.deps import Deps
-from handlers.jobs import flush_counts, purge_log
-from handlers.route_edit import send_stale_reminders
+from handlers.jobs import flush_counts, run_due
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,7 @@ HEAVY_CONCURRENT_UPDATES = 2  # long messages: one answered in the worker thread
 UNBOUNDED_UPDATES = 1 << 20
 CONNECTION_POOL_SIZE = 8
 FLUSH_SECONDS = 2.0  # buffered answer counts reach the database at least this often
+DUE_CHECK_SECONDS = 300  # periodic jobs run within five minutes of their slot
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -234,15 +235,6 @@ async def _open_outbox(path: Path) -> Outbox | None:
         return None
 
 
-def _purge_journal(journal: UpdateJournal) -> Callable[[Any], Coroutine[Any, Any, None]]:
-    async def purge(context: Any) -> None:
-        try:
-            await journal.purge()
-        except sqlite3.Error as exc:
-            log.warning("update journal not purged: %s", exc)
-    return purge
-
-
 def build_application(settings: Settings, service: Service, storage: Storage | None = None,
                       options: BotOptions | None = None, areas: Areas | None = None) -> App:
     """The application with every handler; storage opens on start when not given."""
@@ -260,7 +252,8 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
     builder: Any = (
         ApplicationBuilder()
         .token(settings.token.reveal())
-        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=TIMEZONE,
+                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .update_queue(queue)
         .concurrent_updates(PerChatUpdateProcessor(on_handled=queue.handled))
         .connection_pool_size(CONNECTION_POOL_SIZE)
@@ -281,7 +274,7 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
             deps.curator = CuratorLog(deps.storage)
         if opts.journal:
             # Before polling starts: what an earlier run fetched but did not handle comes first.
-            queue.journal = await _open_journal(journal_path(deps.storage.path))
+            queue.journal = deps.journal = await _open_journal(journal_path(deps.storage.path))
             await queue.replay(app.bot)
             deps.outbox = await _open_outbox(journal_path(deps.storage.path))
             if deps.outbox is not None:
@@ -290,13 +283,9 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
         if app.job_queue is not None:
             app.job_queue.run_repeating(flush_counts, interval=FLUSH_SECONDS,
                                         first=FLUSH_SECONDS, name="flush-counts")
-            app.job_queue.run_repeating(purge_log, interval=24 * 3600, first=60,
-                                        name="purge-log")
-            if queue.journal is not None:
-                app.job_queue.run_repeating(_purge_journal(queue.journal), interval=24 * 3600,
-                                            first=120, name="purge-journal")
-            app.job_queue.run_repeating(send_stale_reminders, interval=7 * 24 * 3600,
-                                        first=3600, name="stale-routes")
+            # the periodic jobs at their fixed times (bot/schedule.py)
+            app.job_queue.run_repeating(run_due, interval=DUE_CHECK_SECONDS, first=30,
+                                        name="due-jobs")
 
     async def post_shutdown(app: App) -> None:
         deps: Deps = app.bot_data["deps"]

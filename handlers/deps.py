@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot.areas import Areas
 from bot.flood import FloodGate
+from bot.journal import UpdateJournal
 from bot.local_routes import LocalRoutes, NotAllowedError, Viewer
 from bot.outbox import Outbox
 from bot.service import Service
@@ -35,6 +36,7 @@ class Deps:
     local: LocalRoutes | None = None  # the wijk rules: routes, roles, invitations, user data
     curator: CuratorLog | None = None
     outbox: Outbox | None = None  # replies kept through an outage of Telegram
+    journal: UpdateJournal | None = None  # fetched updates until handled
     # the service's answering calls, long messages off the event loop
     answerer: Answerer = field(init=False)
 

@@ -1033,3 +1033,47 @@ def test_in_a_group_the_praatplaat_comes_without_its_text_block(tmp_path: Path,
         assert "Kind en ouders staan in het midden" in text
 
     run(tmp_path, service, body)
+
+
+def test_restarts_neither_resend_nor_skip_the_weekly_reminder(tmp_path: Path,
+                                                              service: Service) -> None:
+    import datetime as dt
+
+    from telegram.ext import CallbackContext
+
+    from bot.routes import RouteDraft
+    from bot.schedule import SLOTS, last_slot
+    from bot.storage import RouteStore
+    from handlers.jobs import run_due
+
+    weekly = next(s for s in SLOTS if s.name == "stale-routes")
+
+    def reminders(h: Harness) -> int:
+        return sum("zes maanden" in c.params["text"] for c in h.fake.sent(EDITOR))
+
+    async def first_start(h: Harness) -> None:
+        h.local.admins = frozenset({ADMIN})
+        rid = await RouteStore(h.storage).add(RouteDraft(
+            "voorbeeld-noord", "cjg", "CJG Noord", phone="020 123 4567"), "test")
+        await h.storage._db.execute(
+            "UPDATE routes SET checked = datetime('now', '-200 days') WHERE id = ?", (rid,))
+        await h.storage._db.commit()
+        await _invite_and_join(h, "voorbeeld-noord", "", EDITOR)
+        await run_due(CallbackContext(h.app))  # a new deployment: nothing fires at once
+        assert reminders(h) == 0
+        # as if the job last ran just before the most recent Monday-morning slot
+        slot = last_slot(weekly, dt.datetime.now(dt.UTC))
+        await h.storage.set_last_run(weekly.name, slot - dt.timedelta(minutes=1))
+        await run_due(CallbackContext(h.app))
+        await h.fake.wait_for(lambda: reminders(h) == 1)  # the missed slot is served once
+        await run_due(CallbackContext(h.app))
+        assert reminders(h) == 1
+
+    async def restart(h: Harness) -> None:
+        await run_due(CallbackContext(h.app))
+        await asyncio.sleep(0.2)
+        assert reminders(h) == 0  # this run sent nothing: the slot was served before
+
+    run(tmp_path, service, first_start)
+    run(tmp_path, service, restart)
+    run(tmp_path, service, restart)

@@ -7,6 +7,7 @@ One connection owns the file; every write is a short transaction under one lock.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import logging
 import os
@@ -276,6 +277,18 @@ class Storage:
                 "updated = datetime('now')", (entry_id,))
             await db.execute("INSERT INTO curator_log (kind, text) VALUES (?, ?)",
                              ("thumbs_up" if helpful else "thumbs_down", entry_id))
+
+    async def last_run(self, job: str) -> dt.datetime | None:
+        """When a periodic job last ran (aware UTC), or None."""
+        cursor = await self.reader.execute("SELECT last_run FROM job_runs WHERE name = ?",
+                                           (job,))
+        row = await cursor.fetchone()
+        return dt.datetime.fromisoformat(row[0]) if row else None
+
+    async def set_last_run(self, job: str, at: dt.datetime) -> None:
+        await self.run_in_transaction([(
+            "INSERT INTO job_runs (name, last_run) VALUES (?, ?) ON CONFLICT(name) "
+            "DO UPDATE SET last_run = excluded.last_run", (job, at.isoformat()))])
 
     async def most_asked(self, limit: int = 10) -> list[str]:
         await self.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # Each step brings the schema from version i to i + 1. Never edit a released step: add one.
 MIGRATIONS: tuple[Sequence[str], ...] = (
@@ -110,6 +110,14 @@ MIGRATIONS: tuple[Sequence[str], ...] = (
                helpful  INTEGER NOT NULL,
                at       TEXT NOT NULL DEFAULT (datetime('now')),
                PRIMARY KEY (entry_id, voter)
+           )""",
+    ),
+    (
+        # Version 7: when each periodic job last ran, so that a restart neither resends nor
+        # skips it (bot/schedule.py).
+        """CREATE TABLE job_runs (
+               name     TEXT PRIMARY KEY,
+               last_run TEXT NOT NULL
            )""",
     ),
 )
