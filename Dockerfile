@@ -51,8 +51,8 @@ VOLUME ["/data"]
 EXPOSE 8443
 # Cheap and read-only: the database on the volume opens and carries a schema version (the bot
 # creates and upgrades it at start). Replace by `wijkwijzer health` once that command exists.
-HEALTHCHECK --interval=60s --timeout=10s --start-period=60s --retries=3 \
-    CMD ["python", "-c", "import os, sqlite3, sys; db = os.environ['WIJKWIJZER_DB']; c = sqlite3.connect(f'file:{db}?mode=ro', uri=True, timeout=5); v = c.execute('PRAGMA user_version').fetchone()[0]; c.close(); sys.exit(0 if v > 0 else 1)"]
+HEALTHCHECK --interval=60s --timeout=20s --start-period=60s --retries=3 \
+    CMD ["wijkwijzer", "health"]
 # SIGTERM (docker stop) answers the updates already fetched, writes the counts, closes the file.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["wijkwijzer"]

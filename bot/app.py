@@ -32,6 +32,7 @@ import handlers
 from bot import texts
 from bot.areas import Areas, load_areas
 from bot.config import Settings
+from bot.health import serve_healthz
 from bot.journal import JournaledQueue, UpdateJournal, journal_path
 from bot.local_routes import LocalRoutes
 from bot.outbox import Outbox
@@ -279,6 +280,10 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
             deps.outbox = await _open_outbox(journal_path(deps.storage.path))
             if deps.outbox is not None:
                 deps.outbox.start(app.bot)  # replies kept by an earlier run go out first
+        if settings.health_port:
+            app.bot_data["healthz"] = await serve_healthz(deps.storage.path,
+                                                          settings.health_listen,
+                                                          settings.health_port)
         await _set_commands(app)
         if app.job_queue is not None:
             app.job_queue.run_repeating(flush_counts, interval=FLUSH_SECONDS,
@@ -289,6 +294,9 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
 
     async def post_shutdown(app: App) -> None:
         deps: Deps = app.bot_data["deps"]
+        healthz = app.bot_data.pop("healthz", None)
+        if healthz is not None:
+            healthz.stop()
         if deps.outbox is not None:
             await deps.outbox.close()
         if queue.journal is not None:

@@ -557,6 +557,16 @@ def cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
+    """One line per check; exit 0 when all pass (the container's HEALTHCHECK uses this)."""
+    from bot.health import run_checks
+
+    checks = run_checks(settings.db_path, settings.knowledge_dir)
+    for found in checks:
+        print(f"{'ok  ' if found.ok else 'FAIL'} {found.name}: {found.detail}")
+    return EXIT_OK if all(c.ok for c in checks) else EXIT_ERROR
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.token:
         raise CliError(
@@ -673,6 +683,9 @@ def _parser() -> argparse.ArgumentParser:
     backup = db_sub.add_parser("backup", help="a consistent copy, also while the bot runs")
     backup.add_argument("file")
     backup.set_defaults(func=cmd_db_backup)
+
+    health = sub.add_parser("health", help="check knowledge, database and the update journal")
+    health.set_defaults(func=cmd_health)
 
     run = sub.add_parser("run", help="start the Telegram bot (long polling, or --webhook)")
     run.add_argument("--webhook", metavar="URL", help="public HTTPS URL Telegram posts to")

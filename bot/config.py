@@ -65,6 +65,9 @@ class Settings:
     # start-up attempts (each rides out ~15 s itself) while Telegram cannot be reached, e.g.
     # when the service starts before the network: about four minutes before giving up
     startup_retries: int = 8
+    # an HTTP /healthz for orchestrators (any mode), off unless a port is given
+    health_port: int | None = None
+    health_listen: str = "127.0.0.1"
 
     @property
     def base_file_url(self) -> str | None:
@@ -96,6 +99,8 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         knowledge_dir=Path(knowledge).expanduser() if knowledge else None,
         admins=_admins(merged.get("WIJKWIJZER_ADMINS", "")),
         startup_retries=_count(merged.get("WIJKWIJZER_STARTUP_RETRIES", ""), 8),
+        health_port=_count(merged.get("WIJKWIJZER_HEALTH_PORT", ""), 0) or None,
+        health_listen=merged.get("WIJKWIJZER_HEALTH_LISTEN", "").strip() or "127.0.0.1",
     )
 
 

@@ -265,3 +265,27 @@ def test_routes_import_refuses_a_file_it_cannot_trust_in_one_line(
     result = run("routes", "import", str(source), env=env)
     assert result.returncode == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_health_passes_on_a_fresh_deployment_and_fails_on_a_broken_database(
+        tmp_path: Path) -> None:
+    db = tmp_path / "db.sqlite3"
+    fresh = run("health", env={"WIJKWIJZER_DB": str(db)})
+    assert fresh.returncode == 0 and b"ok   knowledge: 120 entries, with models" in fresh.stdout
+    db.write_bytes(b"this is not a database" * 100)
+    broken = run("health", env={"WIJKWIJZER_DB": str(db)})
+    assert broken.returncode == 1 and b"FAIL database" in broken.stdout
+
+
+def test_health_fails_when_an_update_waits_unanswered_for_minutes(tmp_path: Path) -> None:
+    import sqlite3
+    import time
+
+    db = tmp_path / "db.sqlite3"
+    with sqlite3.connect(tmp_path / "db.sqlite3.updates") as journal:
+        journal.execute("CREATE TABLE updates (update_id INTEGER PRIMARY KEY, body TEXT, "
+                        "attempts INTEGER NOT NULL DEFAULT 0, received REAL NOT NULL)")
+        journal.execute("INSERT INTO updates VALUES (1, '{}', 0, ?)", (time.time() - 900,))
+    journal.close()
+    result = run("health", env={"WIJKWIJZER_DB": str(db)})
+    assert result.returncode == 1 and b"the oldest for 15 minutes" in result.stdout

@@ -22,9 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = 100
 
 
-def _spawn(fake: FakeTelegram, db: Path, log: Path) -> subprocess.Popen[bytes]:
+def _spawn(fake: FakeTelegram, db: Path, log: Path,
+           extra: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token,
-           "TELEGRAM_API_BASE_URL": fake.base_url, "WIJKWIJZER_DB": str(db)}
+           "TELEGRAM_API_BASE_URL": fake.base_url, "WIJKWIJZER_DB": str(db), **(extra or {})}
     with log.open("ab") as err:
         return subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=ROOT, env=env,
                                 stdout=subprocess.DEVNULL, stderr=err)
@@ -100,3 +101,34 @@ def test_a_bot_started_while_telegram_is_unreachable_waits_and_then_answers(
     except TimeoutError:
         pytest.fail(log.read_text())
     assert "Centrum voor Jeugd en Gezin" in text
+
+
+def test_healthz_answers_while_the_bot_runs(tmp_path: Path) -> None:
+    import socket
+    import urllib.request
+
+    db, log = tmp_path / "bot.sqlite3", tmp_path / "bot.log"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    async def scenario() -> tuple[int, str]:
+        fake = FakeTelegram()
+        await fake.start()
+        env = {"WIJKWIJZER_HEALTH_PORT": str(port)}
+        child = _spawn(fake, db, log, env)
+        try:
+            await fake.wait_for(lambda: bool(fake.of("setMyCommands")), timeout=60)
+
+            def get() -> tuple[int, str]:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz",
+                                            timeout=10) as response:
+                    return int(response.status), response.read().decode()
+            return await asyncio.to_thread(get)
+        finally:
+            child.terminate()
+            await asyncio.to_thread(child.wait, 30)
+            await fake.stop()
+
+    status, body = asyncio.run(scenario())
+    assert status == 200 and "ok database: bot.sqlite3, schema" in body
