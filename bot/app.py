@@ -309,7 +309,7 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
             else:
                 await deps.storage.flush()
 
-    wijken = areas or load_areas(kb=service.kb)
+    wijken = areas or load_areas(settings.wijken_path, kb=service.kb)
 
     def local_routes(opened: Storage) -> LocalRoutes:
         return LocalRoutes(opened, wijken, service.kb, settings.admins)

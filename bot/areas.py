@@ -6,7 +6,6 @@ operator's own file. Checked at load like the knowledge base: file, line and fie
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -52,14 +51,10 @@ class Areas:
         return next((w for w in self.wijken if w.id == wijk_id), None)
 
 
-def areas_path() -> Path:
-    override = os.environ.get("WIJKWIJZER_WIJKEN", "").strip()
-    return Path(override).expanduser() if override else shipped_knowledge_dir() / "wijken.yaml"
-
-
 def load_areas(path: Path | None = None, kb: KnowledgeBase | None = None) -> Areas:
-    """Load and check the area file; local names must name partners of `kb` when given."""
-    source = path or areas_path()
+    """Load and check the area file (None: the shipped example, WIJKWIJZER_WIJKEN in the
+    settings names the operator's); local names must name partners of `kb` when given."""
+    source = path or shipped_knowledge_dir() / "wijken.yaml"
     data = read_yaml(source)
     try:
         model = _AreasModel.model_validate(data)

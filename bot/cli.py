@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn, TypeVar
 
 from bot import __version__, render, texts
-from bot.config import Settings, load_settings
+from bot.config import Settings, SettingsError, load_settings
 from bot.evaluation import EvalFileError, evaluate, load_cases
 from bot.knowledge import (
     AGE_LABELS,
@@ -58,7 +58,7 @@ def _service(settings: Settings) -> Service:
 
     try:
         kb = load_knowledge(_knowledge_dir(settings))
-        return Service(kb, load_areas(kb=kb))
+        return Service(kb, load_areas(settings.wijken_path, kb=kb))
     except KnowledgeError as exc:
         first = exc.problems[0]
         more = f" (and {len(exc.problems) - 1} more; run 'wijkwijzer kb check')" \
@@ -455,7 +455,7 @@ def _local_routes(settings: Settings, service: Service) -> tuple[Any, Any]:
     from bot.areas import load_areas
 
     try:
-        areas = load_areas(kb=service.kb)
+        areas = load_areas(settings.wijken_path, kb=service.kb)
     except KnowledgeError as exc:
         raise CliError(f"wijken: {exc.problems[0]}") from exc
 
@@ -557,6 +557,17 @@ def cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
+    """Every variable, its value (secrets hidden) and where it came from."""
+    from bot.config import VARIABLES
+
+    meanings = {v.name: v.meaning for v in VARIABLES}
+    for name, value, source in settings.shown():
+        print(f"{name}={value}")
+        print(f"    # {meanings[name]}; from {source}")
+    return EXIT_OK
+
+
 def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
     """One line per check; exit 0 when all pass (the container's HEALTHCHECK uses this)."""
     from bot.health import run_checks
@@ -585,7 +596,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if getattr(args, "webhook", None):
             telegram_app.run_webhook(application, args.webhook, args.listen, args.port,
-                                     os.environ.get("WIJKWIJZER_WEBHOOK_SECRET") or None,
+                                     settings.webhook_secret.reveal() or None,
                                      settings.startup_retries)
         else:
             telegram_app.run_polling(application, settings.startup_retries)
@@ -617,6 +628,8 @@ def _parser() -> argparse.ArgumentParser:
                     "bot when TELEGRAM_BOT_TOKEN is set, otherwise the console chat.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     parser.add_argument("--version", action="version", version=f"wijkwijzer {__version__}")
+    parser.add_argument("--env-file", metavar="FILE", type=Path, default=None,
+                        help="settings file (default: .env in the current directory)")
     sub = parser.add_subparsers(dest="command")
 
     ask = sub.add_parser("ask", help="answer one question (or a batch)")
@@ -684,6 +697,9 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("file")
     backup.set_defaults(func=cmd_db_backup)
 
+    config = sub.add_parser("config", help="the effective settings and where each came from")
+    config.set_defaults(func=cmd_config)
+
     health = sub.add_parser("health", help="check knowledge, database and the update journal")
     health.set_defaults(func=cmd_health)
 
@@ -706,7 +722,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    settings = load_settings()
+    if args.env_file is not None and not args.env_file.is_file():
+        _fail(f"--env-file {args.env_file}: no such file", EXIT_USAGE)
+    try:
+        settings = load_settings(dotenv=args.env_file)
+    except SettingsError as exc:
+        _fail(f"setting {exc}", EXIT_USAGE)
     if args.command is None:
         args.func = cmd_run if settings.token else cmd_chat
         args.webhook = None

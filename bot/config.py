@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -55,6 +55,35 @@ def default_db_path() -> Path:
     return Path(base) / "wijkwijzer" / "wijkwijzer.sqlite3"
 
 
+class SettingsError(ValueError):
+    """A setting with a value that cannot be used (one line: the variable and why)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    name: str
+    meaning: str
+    secret: bool = False
+
+
+# Every variable Wijkwijzer reads, in the order `wijkwijzer config` shows them. Nothing else
+# reads the environment (the .env file counts as environment, the real environment wins).
+VARIABLES = (
+    Variable("TELEGRAM_BOT_TOKEN", "the bot's token from @BotFather", secret=True),
+    Variable("TELEGRAM_API_BASE_URL", "a self-hosted Bot API server (ends in /bot)"),
+    Variable("WIJKWIJZER_DB", "the SQLite file"),
+    Variable("WIJKWIJZER_KNOWLEDGE", "a knowledge directory replacing the shipped one"),
+    Variable("WIJKWIJZER_WIJKEN", "the operator's wijken and local names (YAML)"),
+    Variable("WIJKWIJZER_ADMINS", "Telegram user ids of the administrators"),
+    Variable("WIJKWIJZER_WEBHOOK_SECRET", "the secret Telegram sends in webhook mode",
+             secret=True),
+    Variable("WIJKWIJZER_STARTUP_RETRIES", "start-up attempts while Telegram is unreachable"),
+    Variable("WIJKWIJZER_HEALTH_PORT", "port of GET /healthz (off when empty)"),
+    Variable("WIJKWIJZER_HEALTH_LISTEN", "address of GET /healthz"),
+)
+KNOWN = frozenset(v.name for v in VARIABLES)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     token: Secret
@@ -68,6 +97,10 @@ class Settings:
     # an HTTP /healthz for orchestrators (any mode), off unless a port is given
     health_port: int | None = None
     health_listen: str = "127.0.0.1"
+    wijken_path: Path | None = None  # None: the shipped example
+    webhook_secret: Secret = field(default_factory=lambda: Secret(""))
+    # where each variable's value came from: "environment", the .env file's path, or "default"
+    sources: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def base_file_url(self) -> str | None:
@@ -77,33 +110,88 @@ class Settings:
         url = self.api_base_url.rstrip("/")
         return url[: -len("/bot")] + "/file/bot" if url.endswith("/bot") else url + "/file/bot"
 
+    def shown(self) -> list[tuple[str, str, str]]:
+        """(variable, value as safe to print, source) for `wijkwijzer config`."""
+        values = {
+            "TELEGRAM_BOT_TOKEN": self.token, "TELEGRAM_API_BASE_URL": self.api_base_url or "",
+            "WIJKWIJZER_DB": str(self.db_path),
+            "WIJKWIJZER_KNOWLEDGE": str(self.knowledge_dir or "(shipped)"),
+            "WIJKWIJZER_WIJKEN": str(self.wijken_path or "(shipped example)"),
+            "WIJKWIJZER_ADMINS": ", ".join(str(a) for a in sorted(self.admins)),
+            "WIJKWIJZER_WEBHOOK_SECRET": self.webhook_secret,
+            "WIJKWIJZER_STARTUP_RETRIES": str(self.startup_retries),
+            "WIJKWIJZER_HEALTH_PORT": str(self.health_port or "(off)"),
+            "WIJKWIJZER_HEALTH_LISTEN": self.health_listen,
+        }
+        rows = []
+        for variable in VARIABLES:
+            value = values[variable.name]
+            text = ("(set, hidden)" if value else "(not set)") if isinstance(value, Secret) \
+                else str(value)
+            rows.append((variable.name, text, self.sources.get(variable.name, "default")))
+        return rows
+
 
 def _admins(raw: str) -> frozenset[int]:
     ids = set()
     for part in raw.replace(";", ",").split(","):
         part = part.strip()
-        if part.lstrip("-").isdigit():
-            ids.add(int(part))
+        if not part:
+            continue
+        if not part.lstrip("-").isdigit():
+            raise SettingsError(f"WIJKWIJZER_ADMINS: '{part}' is not a Telegram user id "
+                                "(numbers, separated by commas)")
+        ids.add(int(part))
     return frozenset(ids)
 
 
-def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = None) -> Settings:
-    merged = dict(read_dotenv(dotenv or Path.cwd() / ".env"))
-    merged.update(env if env is not None else os.environ)
-    knowledge = merged.get("WIJKWIJZER_KNOWLEDGE", "").strip()
-    db = merged.get("WIJKWIJZER_DB", "").strip()
-    return Settings(
-        token=Secret(merged.get("TELEGRAM_BOT_TOKEN", "").strip()),
-        api_base_url=merged.get("TELEGRAM_API_BASE_URL", "").strip() or None,
-        db_path=Path(db).expanduser() if db else default_db_path(),
-        knowledge_dir=Path(knowledge).expanduser() if knowledge else None,
-        admins=_admins(merged.get("WIJKWIJZER_ADMINS", "")),
-        startup_retries=_count(merged.get("WIJKWIJZER_STARTUP_RETRIES", ""), 8),
-        health_port=_count(merged.get("WIJKWIJZER_HEALTH_PORT", ""), 0) or None,
-        health_listen=merged.get("WIJKWIJZER_HEALTH_LISTEN", "").strip() or "127.0.0.1",
-    )
-
-
-def _count(raw: str, default: int) -> int:
+def _number(name: str, raw: str, low: int, high: int) -> int | None:
     raw = raw.strip()
-    return int(raw) if raw.isdigit() else default
+    if not raw:
+        return None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise SettingsError(f"{name}: '{raw}' is not a whole number from {low} to {high}")
+    return int(raw)
+
+
+def _url(name: str, raw: str) -> str | None:
+    raw = raw.strip()
+    if raw and not raw.startswith(("http://", "https://")):
+        raise SettingsError(f"{name}: '{raw}' is not an http(s) URL")
+    return raw or None
+
+
+def _path(raw: str) -> Path | None:
+    raw = raw.strip()
+    return Path(raw).expanduser() if raw else None
+
+
+def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = None) -> Settings:
+    """The settings from the environment and a .env file (the environment wins); a wrong
+    value raises SettingsError with one line naming the variable."""
+    file = dotenv or Path.cwd() / ".env"
+    from_file = read_dotenv(file)
+    environment = env if env is not None else os.environ
+    merged = {**from_file, **{k: v for k, v in environment.items() if k in KNOWN}}
+    sources = {k: "environment" if k in environment else str(file)
+               for k in merged if k in KNOWN and merged[k].strip()}
+    token = merged.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if token and (" " in token or ":" not in token):
+        raise SettingsError("TELEGRAM_BOT_TOKEN: not a bot token (it looks like "
+                            "123456789:AA...; copy it from @BotFather)")
+    retries = _number("WIJKWIJZER_STARTUP_RETRIES", merged.get("WIJKWIJZER_STARTUP_RETRIES", ""),
+                      0, 1000)
+    return Settings(
+        token=Secret(token),
+        api_base_url=_url("TELEGRAM_API_BASE_URL", merged.get("TELEGRAM_API_BASE_URL", "")),
+        db_path=_path(merged.get("WIJKWIJZER_DB", "")) or default_db_path(),
+        knowledge_dir=_path(merged.get("WIJKWIJZER_KNOWLEDGE", "")),
+        admins=_admins(merged.get("WIJKWIJZER_ADMINS", "")),
+        startup_retries=8 if retries is None else retries,
+        health_port=_number("WIJKWIJZER_HEALTH_PORT", merged.get("WIJKWIJZER_HEALTH_PORT", ""),
+                            1, 65535),
+        health_listen=merged.get("WIJKWIJZER_HEALTH_LISTEN", "").strip() or "127.0.0.1",
+        wijken_path=_path(merged.get("WIJKWIJZER_WIJKEN", "")),
+        webhook_secret=Secret(merged.get("WIJKWIJZER_WEBHOOK_SECRET", "").strip()),
+        sources=sources,
+    )

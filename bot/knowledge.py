@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import sys
 import typing
@@ -561,11 +560,6 @@ def shipped_knowledge_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "knowledge"
 
 
-def knowledge_dir() -> Path:
-    override = os.environ.get("WIJKWIJZER_KNOWLEDGE", "").strip()
-    return Path(override).expanduser() if override else shipped_knowledge_dir()
-
-
 def _locate(node: Any, loc: tuple[int | str, ...]) -> int:
     """The line of a pydantic error location inside `node` (0: unknown)."""
     line = getattr(node, "line", 0)
@@ -859,7 +853,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
     A file that is not valid YAML gives one line and is skipped; so that one broken file does
     not bury that line under hundreds of knock-on errors, references to entries are then not
     checked (and citations not, when sources.yaml is the broken file)."""
-    base = directory if directory is not None else knowledge_dir()
+    base = directory if directory is not None else shipped_knowledge_dir()
     if not base.is_dir():
         raise KnowledgeError([f"map met kennisbestanden niet gevonden: {base}"])
     problems: list[str] = []
