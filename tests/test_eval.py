@@ -28,7 +28,7 @@ def test_quality_targets_are_met(service: Service, name: str) -> None:
 
 # Floors for the development sets: a change that loses ground on them is a regression. Each
 # floor is the figure of the shipped models less about two points, the spread between two
-# trainings on the same data. dev6-dev20 are the five blind rounds (first-run figures in their
+# trainings on the same data. dev6-dev23 are the six blind rounds (first-run figures in their
 # headers); their safety cases teach the safety model, so safety is checked at 100 % below.
 DEV_FLOORS: dict[str, dict[str, float]] = {
     "dev.yaml": {"top1": 96, "top3": 96, "oos_rejected": 98, "facts": 98},
@@ -51,6 +51,9 @@ DEV_FLOORS: dict[str, dict[str, float]] = {
     "dev18.yaml": {"top1": 87, "top3": 89, "oos_rejected": 98, "facts": 98, "calm": 98},
     "dev19.yaml": {"top1": 82, "top3": 88, "oos_rejected": 98, "facts": 88, "calm": 98},
     "dev20.yaml": {"top1": 93, "top3": 93, "oos_rejected": 94, "facts": 98, "calm": 98},
+    "dev21.yaml": {"top1": 83, "top3": 86, "oos_rejected": 98, "facts": 98, "calm": 98},
+    "dev22.yaml": {"top1": 94, "top3": 97, "oos_rejected": 98, "facts": 98, "calm": 92},
+    "dev23.yaml": {"top1": 92, "top3": 93, "oos_rejected": 95, "facts": 98, "calm": 92},
 }
 
 
