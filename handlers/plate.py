@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import texts
@@ -65,13 +67,15 @@ async def on_praatplaat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if chat.type != ChatType.PRIVATE:
         # A group sees the picture; the long text version is one tap away, in private.
         link = f"https://t.me/{context.bot.username}?start={PLATE_LINK}{wijk.id if wijk else ''}"
-        await context.bot.send_photo(chat.id, pictures[key], caption=caption[:CAPTION_LIMIT],
-                                     reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(
-                                         texts.PLATE_TEXT_BUTTON, url=link)]]),
-                                     message_thread_id=_thread(update))
+        await _send_media(context, "photo", key, pictures[key], chat_id=chat.id,
+                          caption=caption[:CAPTION_LIMIT],
+                          reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(
+                              texts.PLATE_TEXT_BUTTON, url=link)]]),
+                          message_thread_id=_thread(update))
         return
-    await context.bot.send_photo(chat.id, pictures[key], caption=caption[:CAPTION_LIMIT],
-                                 reply_markup=None if wijk else wijk_keyboard(context))
+    await _send_media(context, "photo", key, pictures[key], chat_id=chat.id,
+                      caption=caption[:CAPTION_LIMIT],
+                      reply_markup=None if wijk else wijk_keyboard(context))
     for chunk in pack(esc(praatplaat.text_version(items, title, changed)).split("\n"),
                       sep="\n"):
         await send(context, chat.id, chunk)
@@ -172,10 +176,46 @@ async def on_kaart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     wijk, routes, marks = view.wijk, list(view.routes), view.marks
     title = f"Sociale kaart {wijk.name}" if wijk else "Sociale kaart: alle partners"
     changed = last_change(routes, d.service.kb, marks)
-    async with _DRAWING:
-        document = await asyncio.to_thread(kaart.pdf, d.service.kb, routes, title, changed)
-    await context.bot.send_document(chat.id, document, filename="sociale-kaart.pdf",
-                                    caption=esc(title))
+    key = hashlib.sha256(repr(("kaart", routes, title, changed)).encode()).hexdigest()
+    documents: dict[str, bytes] = context.bot_data.setdefault(_KAART_CACHE, {})
+    if key not in documents:
+        async with _DRAWING:
+            documents[key] = await asyncio.to_thread(kaart.pdf, d.service.kb, routes, title,
+                                                     changed)
+        while len(documents) > 16:
+            documents.pop(next(iter(documents)))
+    await _send_media(context, "document", key, documents[key], chat_id=chat.id,
+                      filename="sociale-kaart.pdf", caption=esc(title))
+
+
+_FILE_IDS = "telegram-file-ids"  # bot_data: data key -> file id of the upload
+_KAART_CACHE = "kaart-cache"
+
+
+async def _send_media(context: ContextTypes.DEFAULT_TYPE, kind: str, key: str, data: bytes,
+                      **kwargs: Any) -> None:
+    """Send a picture or document; the same data goes by the file id of its first upload
+    (Telegram keeps the file), so an unchanged praatplaat or kaart is not uploaded again."""
+    ids: dict[str, str] = context.bot_data.setdefault(_FILE_IDS, {})
+
+    async def send(media: str | bytes) -> Message:
+        if kind == "photo":
+            return await context.bot.send_photo(photo=media, **kwargs)
+        return await context.bot.send_document(document=media, **kwargs)
+
+    if key in ids:
+        try:
+            await send(ids[key])
+            return
+        except BadRequest:  # Telegram no longer knows it: upload again
+            ids.pop(key, None)
+    message = await send(data)
+    found = (message.photo[-1].file_id if kind == "photo" and message.photo
+             else message.document.file_id if message.document else None)
+    if found:
+        ids[key] = found
+        while len(ids) > 256:
+            ids.pop(next(iter(ids)))
 
 
 async def on_mark_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -155,6 +155,8 @@ class FakeTelegram:
         self.messages: dict[int, dict[str, Any]] = {}  # what the bot sent or edited, by id
         self.delivered: set[int] = set()  # update ids getUpdates has handed out
         self.names: dict[int, str] = {}  # users' first names (default "Test")
+        self.files: dict[str, bytes] = {}  # uploaded photos and documents by file id
+        self.uploads = 0
         self._outage: frozenset[str] | None = None  # methods answered 502 (empty: all)
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -440,19 +442,28 @@ class FakeTelegram:
     async def _api_sendChatAction(self, params: dict[str, Any]) -> Any:  # noqa: N802
         return True
 
+    def _file(self, value: Any, check: Callable[[bytes], bool], what: str) -> str:
+        """An upload (stored under a new file id) or the file id of an earlier upload."""
+        if isinstance(value, str):
+            if value not in self.files:
+                raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+            return value
+        if not isinstance(value, bytes) or not check(value):
+            raise ApiError(400, f"Bad Request: {what} must be an uploaded file")
+        file_id = f"file-{len(self.files) + 1}"
+        self.files[file_id] = value
+        self.uploads += 1
+        return file_id
+
     async def _api_sendDocument(self, params: dict[str, Any]) -> Any:  # noqa: N802
-        document = params.get("document")
-        if not isinstance(document, bytes) or not document:
-            raise ApiError(400, "Bad Request: document must be an uploaded file")
+        file_id = self._file(params.get("document"), bool, "document")
         result = self._message_result(params["chat_id"], "", None)
         del result["text"]
-        result["document"] = {"file_id": "doc", "file_unique_id": "d"}
+        result["document"] = {"file_id": file_id, "file_unique_id": file_id}
         return result
 
     async def _api_sendPhoto(self, params: dict[str, Any]) -> Any:  # noqa: N802
-        photo = params.get("photo")
-        if not isinstance(photo, bytes) or not photo.startswith(b"\x89PNG"):
-            raise ApiError(400, "Bad Request: photo must be an uploaded image")
+        file_id = self._file(params.get("photo"), lambda b: b.startswith(b"\x89PNG"), "photo")
         caption = params.get("caption")
         if caption:
             visible = parse_html(caption) if params.get("parse_mode") == "HTML" else caption
@@ -461,7 +472,7 @@ class FakeTelegram:
         check_markup(params.get("reply_markup"))
         result = self._message_result(params["chat_id"], "", params.get("reply_markup"))
         del result["text"]
-        result["photo"] = [{"file_id": "photo", "file_unique_id": "p", "width": 1200,
+        result["photo"] = [{"file_id": file_id, "file_unique_id": file_id, "width": 1200,
                             "height": 1200}]
         return result
 

@@ -1077,3 +1077,25 @@ def test_restarts_neither_resend_nor_skip_the_weekly_reminder(tmp_path: Path,
     run(tmp_path, service, first_start)
     run(tmp_path, service, restart)
     run(tmp_path, service, restart)
+
+
+async def _sent_media(h: Harness, method: str, count: int) -> None:
+    await h.fake.wait_for(lambda: len(h.fake.of(method)) >= count)
+
+
+def test_an_unchanged_praatplaat_or_kaart_is_sent_again_by_file_id(tmp_path: Path,
+                                                                   service: Service) -> None:
+    async def body(h: Harness) -> None:
+        for command, method in (("/praatplaat voorbeeld-zuid", "sendPhoto"),
+                                ("/kaart voorbeeld-zuid", "sendDocument")):
+            for n in (1, 2):
+                await h.say(command)
+                await _sent_media(h, method, n)
+        photos, documents = h.fake.of("sendPhoto"), h.fake.of("sendDocument")
+        assert isinstance(photos[0].params["photo"], bytes)
+        assert photos[1].params["photo"] == "file-1"  # no second upload
+        assert isinstance(documents[0].params["document"], bytes)
+        assert documents[1].params["document"] == "file-2"
+        assert h.fake.uploads == 2
+
+    run(tmp_path, service, body)
