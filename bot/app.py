@@ -43,6 +43,7 @@ from bot.storage import CuratorLog, Storage
 from bot.workload import is_heavy
 from handlers.deps import Deps
 from handlers.jobs import flush_counts, run_due
+from handlers.menus import set_menu
 
 log = logging.getLogger(__name__)
 
@@ -285,6 +286,8 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
                                                           settings.health_listen,
                                                           settings.health_port)
         await _set_commands(app)
+        for admin in sorted(settings.admins):  # admins see their commands in their own menu
+            await set_menu(app.bot, admin, "admin")
         if app.job_queue is not None:
             app.job_queue.run_repeating(flush_counts, interval=FLUSH_SECONDS,
                                         first=FLUSH_SECONDS, name="flush-counts")

@@ -263,6 +263,16 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("over", "Bronnen en actualiteit"),
 )
 
+# Added to the menu of an editor's or an admin's private chat (command scope of that chat).
+EDITOR_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("route", "Contactroutes van je wijk beheren"),
+    ("markeren", "Partners op de praatplaat markeren"),
+)
+ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("uitnodigen", "Een code voor een redacteur of lid maken"),
+    ("redacteuren", "Redacteuren en leden bekijken of intrekken"),
+)
+
 # --- editors and invitations -------------------------------------------------------------------
 
 NOT_ALLOWED = "Dat mag alleen een beheerder of een redacteur van deze wijk."

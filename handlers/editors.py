@@ -16,6 +16,7 @@ from bot.local_routes import NotAllowedError
 from bot.storage import StorageError
 from handlers import callbackdata as cb
 from handlers.deps import WIJK_CACHE, deps, refusal, viewer
+from handlers.menus import set_menu
 from handlers.render import esc
 from handlers.sending import edit_view, own_view, private_only, send
 
@@ -72,6 +73,8 @@ async def redeem_code(update: Update, context: ContextTypes.DEFAULT_TYPE, code: 
     wijk, role = granted
     if context.user_data is not None:
         context.user_data[WIJK_CACHE] = wijk.id
+    if role == "editor":
+        await set_menu(context.bot, who.user_id, "editor")
     await send(context, chat.id, esc(texts.CODE_OK.format(role=texts.ROLE_NAMES[role],
                                                           wijk=wijk.name)))
 
@@ -174,6 +177,11 @@ async def on_revoke_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     outcome = texts.REVOKE_KEPT
     if action.step == "yes":
         outcome = await revoke(update, context, action)
+        if outcome == texts.REVOKED and deps(context).local is not None:
+            local = deps(context).local
+            assert local is not None
+            still = await local.editable_wijken(action.user_id)
+            await set_menu(context.bot, action.user_id, "editor" if still else None)
     try:
         text, markup = await _editors_view(update, context)
     except NotAllowedError as exc:

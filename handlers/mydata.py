@@ -14,6 +14,7 @@ from bot.local_routes import NotAllowedError
 from bot.storage import StorageError, UserRecord
 from handlers import callbackdata as cb
 from handlers.deps import deps, refusal, viewer
+from handlers.menus import set_menu
 from handlers.render import esc
 from handlers.sending import edit_view, own_view, private_only, send
 
@@ -97,6 +98,8 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE, action: cb.
     except StorageError as exc:
         log.warning("forget failed: %s", exc)
         return texts.ERROR
+    if who.user_id not in d.local.admins:  # the roles are gone, and so are their commands
+        await set_menu(context.bot, who.user_id, None)
     if context.user_data is not None:
         context.user_data.clear()
     return texts.FORGET_DONE

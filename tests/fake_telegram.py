@@ -144,6 +144,7 @@ class FakeTelegram:
                          "supports_inline_queries": True}
         self.calls: list[Call] = []
         self._updates: list[dict[str, Any]] = []
+        self._pushed: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._changed = asyncio.Condition()
@@ -156,6 +157,7 @@ class FakeTelegram:
         self.delivered: set[int] = set()  # update ids getUpdates has handed out
         self.names: dict[int, str] = {}  # users' first names (default "Test")
         self.files: dict[str, bytes] = {}  # uploaded photos and documents by file id
+        self.menus: dict[str, list[str]] = {}  # "scope:chat:language" -> command names
         self.uploads = 0
         self._outage: frozenset[str] | None = None  # methods answered 502 (empty: all)
 
@@ -208,7 +210,14 @@ class FakeTelegram:
         if self._server is not None:
             self._server.add_sockets(tornado.netutil.bind_sockets(self.port, "127.0.0.1"))
 
+    @property
+    def started(self) -> set[int]:
+        """Users with a private chat with the bot (they wrote to it)."""
+        return {int(u["message"]["chat"]["id"]) for u in self._pushed
+                if "message" in u and u["message"]["chat"]["type"] == "private"}
+
     async def push(self, update: dict[str, Any]) -> int:
+        self._pushed.append(update)
         update_id = next(self._update_ids)
         async with self._changed:
             self._updates.append({"update_id": update_id, **update})
@@ -363,6 +372,17 @@ class FakeTelegram:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
             if not 1 <= len(command.get("description", "")) <= 256:
                 raise ApiError(400, "Bad Request: command description is invalid")
+        self.menus[self._scope(params)] = [c["command"] for c in commands]
+        return True
+
+    def _scope(self, params: dict[str, Any]) -> str:
+        scope = params.get("scope") or {"type": "default"}
+        if scope.get("type") == "chat" and int(scope.get("chat_id", 0)) not in self.started:
+            raise ApiError(400, "Bad Request: chat not found")
+        return f"{scope.get('type')}:{scope.get('chat_id', '')}:{params.get('language_code', '')}"
+
+    async def _api_deleteMyCommands(self, params: dict[str, Any]) -> Any:  # noqa: N802
+        self.menus.pop(self._scope(params), None)
         return True
 
     async def _api_getUpdates(self, params: dict[str, Any]) -> Any:  # noqa: N802

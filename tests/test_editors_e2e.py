@@ -80,3 +80,24 @@ def test_changing_one_field_of_a_route_is_one_choice(tmp_path: Path, service: Se
         assert route.phone == "020 123 4567" and route.organisation == "CJG Noord"
 
     run(tmp_path, service, body)
+
+
+def test_an_editor_sees_the_editors_commands_in_the_menu_until_revoked(
+        tmp_path: Path, service: Service) -> None:
+    async def body(h: Harness) -> None:
+        h.local.admins = frozenset({ADMIN})
+        await _invite_and_join(h, "voorbeeld-zuid", "", EDITOR)
+        menu = h.fake.menus[f"chat:{EDITOR}:nl"]
+        assert "route" in menu and "markeren" in menu and "start" in menu
+        assert "route" not in h.fake.menus["default::"]  # the common menu stays as it was
+        await h.say("/redacteuren", chat_id=ADMIN)
+        await h.replies(2, chat_id=ADMIN)
+        (listed,) = buttons(h.fake.sent(ADMIN)[-1].params)
+        await h.fake.push(h.fake.callback(ADMIN, listed["callback_data"]))
+        await h.fake.wait_for(lambda: len(h.fake.of("editMessageText")) >= 1)
+        yes, = [b for b in buttons(h.fake.of("editMessageText")[-1].params)
+                if b["text"] == texts.REVOKE_YES]
+        await h.fake.push(h.fake.callback(ADMIN, yes["callback_data"]))
+        await h.fake.wait_for(lambda: f"chat:{EDITOR}:nl" not in h.fake.menus)
+
+    run(tmp_path, service, body)
