@@ -295,24 +295,28 @@ class Service:
         intent = self.models.intent
         self.ranker = Ranker.from_model(intent) if intent is not None else None
         # An operator's real area file brings local names; the shipped example does not.
-        self._local = areas.local_names if areas is not None and not areas.example else {}
+        self._areas = areas if areas is not None and not areas.example else None
         self._gemeente = areas.gemeente if areas is not None else ""
 
     def known_word(self, word: str) -> bool:
         """A folded word the knowledge base or its vocabulary uses (never personal data)."""
         return self.index.knows(word)
 
-    def _compose(self, entry: Entry, score: float) -> Answer:
-        return compose(self.kb, entry, score, self._local, self._gemeente)
+    def _compose(self, entry: Entry, score: float, wijk: str | None = None) -> Answer:
+        """The answer, with the local names of the user's wijk (its gemeente in a region)."""
+        if self._areas is None:
+            return compose(self.kb, entry, score, {}, self._gemeente)
+        gemeente, names = self._areas.names_for(wijk)
+        return compose(self.kb, entry, score, names, gemeente)
 
     @classmethod
     def load(cls, directory: Path | None = None) -> Service:
         return cls(load_knowledge(directory))
 
-    def answer_for(self, entry_id: str) -> Answer | None:
+    def answer_for(self, entry_id: str, wijk: str | None = None) -> Answer | None:
         """An entry by id, for buttons and deep links."""
         entry = self.kb.get(entry_id)
-        return self._compose(entry, 100.0) if entry else None
+        return self._compose(entry, 100.0, wijk) if entry else None
 
     def safety_notice(self, text: str) -> SafetyNotice | None:
         """The notice a message needs on its own, without an answer: for messages the bot does
@@ -335,7 +339,7 @@ class Service:
         return self._compose(entry, 100.0)
 
     def ask(self, question: str, top: int = 3, explain: bool = False,
-            after: str | None = None) -> Reply:
+            after: str | None = None, wijk: str | None = None) -> Reply:
         """The reply to one message; `after` is the id of the answer just given, so that a
         follow-up ("en in het VO?") is read in its light (one turn of context)."""
         text = clean_question(question)
@@ -364,7 +368,7 @@ class Service:
             focused = self.decide(asking, top, hint, levels) if asking else None
             if focused is not None and focused.answers:
                 decision = focused
-        answers = tuple(self._compose(c.entry, c.score) for c in decision.answers)
+        answers = tuple(self._compose(c.entry, c.score, wijk) for c in decision.answers)
         suggestions = tuple(Suggestion(c.entry.id, c.entry.title, c.score)
                             for c in decision.suggestions
                             if notice is not None or not _is_safety_route(c.entry))
@@ -374,7 +378,7 @@ class Service:
             route = self.kb.get(safety.ROUTE_ENTRIES[notice.level]) \
                 if notice.tier == "clear" and not answers else None
             if route is not None:
-                answers = (self._compose(route, 100.0),)
+                answers = (self._compose(route, 100.0, wijk),)
         if decision.clarify:
             message: str | None = texts.CLARIFY
         elif answers:

@@ -50,6 +50,8 @@ REVOKE_YES = "Ja, intrekken"
 REVOKE_NO = "Nee, terug"
 REVOKE_KEPT = "Niets veranderd."
 
+WIJK_GEMEENTEN = "← Andere gemeente"
+
 PLATE_TEXT_BUTTON = "📝 Tekstversie (in een privégesprek)"
 
 LOCAL_NAMES = (

@@ -45,9 +45,10 @@ class Answerer:
         async with self._heavy:
             return await asyncio.to_thread(call)
 
-    async def ask(self, question: str, top: int = 3, after: str | None = None) -> Reply:
+    async def ask(self, question: str, top: int = 3, after: str | None = None,
+                  wijk: str | None = None) -> Reply:
         return await self._run(question, lambda: self.service.ask(question, top=top,
-                                                                  after=after))
+                                                                  after=after, wijk=wijk))
 
     async def safety_notice(self, text: str) -> SafetyNotice | None:
         return await self._run(text, lambda: self.service.safety_notice(text))

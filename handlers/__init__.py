@@ -61,7 +61,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     for callback, kinds in [
         (questions.on_answer_button, (cb.OpenEntry, cb.Feedback, cb.Rephrase, cb.Expand)),
         (browse.on_browse_button, (cb.BrowsePartners, cb.BrowseKind, cb.RandomTip)),
-        (wijk.on_wijk_button, (cb.ChooseWijk, cb.ChooseSchool)),
+        (wijk.on_wijk_button, (cb.ChooseWijk, cb.WijkPage, cb.ChooseSchool)),
         (plate.on_mark_button, (cb.PlateMark,)),
         (editors.on_revoke_button, (cb.Revoke,)),
         (mydata.on_forget_button, (cb.ForgetMe,)),

@@ -67,6 +67,15 @@ class ChooseWijk:
 
 
 @dataclass(frozen=True, slots=True)
+class WijkPage:
+    """A page of the /wijk list: the gemeenten of a region (gemeente -1), or a gemeente's
+    wijken."""
+
+    gemeente: int
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
 class ForgetMe:
     confirmed: bool
     user_id: int  # the requester: only they can answer the question
@@ -106,7 +115,8 @@ class PlateMark:
     page: int
 
 
-Action = (OpenEntry | Feedback | BrowsePartners | BrowseKind | RandomTip | ChooseWijk | ForgetMe
+Action = (OpenEntry | Feedback | BrowsePartners | BrowseKind | RandomTip | ChooseWijk | WijkPage
+          | ForgetMe
           | Revoke | RouteStep | ChooseSchool | PlateMark | Rephrase | Expand)
 
 _REVOKE_STEPS = {"a": "ask", "y": "yes", "b": "back"}
@@ -121,6 +131,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"{PREFIX}:n"), "rephrase"),
     (re.compile(rf"{PREFIX}:e:([+-]):({_ID})"), "expand"),
     (re.compile(rf"{PREFIX}:w:((?:{_ID})?)"), "wijk"),
+    (re.compile(rf"{PREFIX}:q:(-1|\d{{1,3}}):(\d{{1,3}})"), "wijkpage"),
     (re.compile(rf"{PREFIX}:x:([yn]):(\d{{1,15}})"), "forget"),
     (re.compile(rf"{PREFIX}:s:({_ID}):(-1|\d{{1,3}})"), "school"),
     (re.compile(rf"{PREFIX}:m:((?:{_ID})?):(\d{{1,2}})"), "mark"),
@@ -147,6 +158,8 @@ def encode(action: Action) -> str:
             data = f"{PREFIX}:e:{'+' if full else '-'}:{entry_id}"
         case ChooseWijk(wijk_id):
             data = f"{PREFIX}:w:{wijk_id}"
+        case WijkPage(gemeente, page):
+            data = f"{PREFIX}:q:{gemeente}:{page}"
         case ForgetMe(confirmed, user_id):
             data = f"{PREFIX}:x:{'y' if confirmed else 'n'}:{user_id}"
         case Revoke(user_id, wijk_id, step):
@@ -190,6 +203,8 @@ def decode(data: str | None) -> Action | None:
             return BrowseKind(groups[0], int(groups[1]))
         if name == "wijk":
             return ChooseWijk(groups[0])
+        if name == "wijkpage":
+            return WijkPage(int(groups[0]), int(groups[1]))
         if name == "forget":
             return ForgetMe(groups[0] == "y", int(groups[1]))
         if name == "revoke":

@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 from bot import texts
 from handlers import callbackdata as cb
 from handlers import plate
-from handlers.deps import deps
+from handlers.deps import deps, user_wijk_id
 from handlers.editors import redeem_code
 from handlers.render import esc, pack
 from handlers.sending import local_block, send, send_answer
@@ -22,7 +22,7 @@ _PAYLOAD_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 async def send_entry(update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: str) -> bool:
     """The answer card of one entry; False when it does not exist (any more)."""
     chat = update.effective_chat
-    answer = deps(context).service.answer_for(entry_id)
+    answer = deps(context).service.answer_for(entry_id, await user_wijk_id(update, context))
     if chat is None or answer is None:
         return False
     await send_answer(context, chat.id, answer, await local_block(update, context, answer))

@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.service import Answer
 from bot.storage import StorageError
-from handlers.deps import allowed, deps
+from handlers.deps import allowed, deps, user_wijk_id
 from handlers.render import answer_keyboard, safety_html, short_card
 from handlers.sending import local_block
 
@@ -56,18 +56,20 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             except StorageError as exc:
                 log.warning("most asked not available: %s", exc)
         ids += [eid for eid, _ in d.entry_examples if eid not in ids]
-        answers = [a for a in (d.service.answer_for(i) for i in ids) if a is not None]
+        wijk = await user_wijk_id(update, context)
+        answers = [a for a in (d.service.answer_for(i, wijk) for i in ids) if a is not None]
         results = [_article(a, context.bot.username, await local_block(update, context, a))
                    for a in answers[:MAX_RESULTS]]
     else:
-        reply = d.service.ask(text, top=MAX_RESULTS)
+        wijk = await user_wijk_id(update, context)
+        reply = d.service.ask(text, top=MAX_RESULTS, wijk=wijk)
         if reply.safety is not None:
             results.append(InlineQueryResultArticle(
                 id="safety", title="⚠️ Veiligheid eerst",
                 description=reply.safety.text[:DESCRIPTION_CHARS],
                 input_message_content=InputTextMessageContent(safety_html(reply.safety))))
         answers = list(reply.answers)
-        answers += [a for a in (d.service.answer_for(s.id) for s in reply.suggestions)
+        answers += [a for a in (d.service.answer_for(s.id, wijk) for s in reply.suggestions)
                     if a is not None]
         seen: set[str] = set()
         for answer in answers:

@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from handlers import callbackdata as cb
-from handlers.deps import allowed, deps
+from handlers.deps import allowed, deps, user_wijk_id
 from handlers.render import esc, safety_html
 from handlers.sending import (
     answer_in_context,
@@ -39,7 +39,8 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
         elif warn:
             await send(context, chat.id, texts.SLOW_DOWN)
         return
-    reply = await d.answerer.ask(question, after=answer_in_context(update, context))
+    reply = await d.answerer.ask(question, after=answer_in_context(update, context),
+                                 wijk=await user_wijk_id(update, context))
     await send_reply(update, context, reply, quote=quote)
     user = update.effective_user
     if not reply.answers and reply.safety is None and reply.query and d.curator is not None \
@@ -158,7 +159,7 @@ async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     chat = update.effective_chat
     match action:
         case cb.OpenEntry(entry_id) if d.service.kb.get(entry_id) is not None:
-            answer = d.service.answer_for(entry_id)
+            answer = d.service.answer_for(entry_id, await user_wijk_id(update, context))
             if chat is None or answer is None:
                 # A button under a shared (inline) message: open the bot on that entry.
                 await query.answer(url=f"https://t.me/{context.bot.username}?start={entry_id}")
@@ -177,7 +178,8 @@ async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
                     chat.type == "private":
                 await _ask_what_was_missing(context, chat.id, entry_id)
         case cb.Expand(entry_id, full) if own_view(query, cb.Expand) and \
-                (answer := d.service.answer_for(entry_id)) is not None:
+                (answer := d.service.answer_for(entry_id,
+                                                await user_wijk_id(update, context))) is not None:
             await query.answer()
             await show_card(update, context, answer, full)
         case cb.Rephrase() if chat is not None:

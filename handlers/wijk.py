@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot import texts
@@ -13,17 +13,49 @@ from bot.storage import StorageError
 from handlers import callbackdata as cb
 from handlers.deps import WIJK_CACHE, deps
 from handlers.render import esc
-from handlers.sending import send
+from handlers.sending import edit_view, own_view, send
 
 log = logging.getLogger(__name__)
 
 
-def wijk_keyboard(context: ContextTypes.DEFAULT_TYPE) -> InlineKeyboardMarkup | None:
+PAGE = 20  # buttons per page: Telegram refuses a keyboard of about a hundred
+
+
+def wijk_keyboard(context: ContextTypes.DEFAULT_TYPE, gemeente: int = -1,
+                  page: int = 0) -> InlineKeyboardMarkup | None:
+    """The /wijk list: in a region first its gemeenten, then the wijken of the one chosen;
+    long lists in pages."""
     areas = deps(context).areas
     if areas is None:
         return None
-    rows = [[InlineKeyboardButton(w.name[:60], callback_data=cb.encode(cb.ChooseWijk(w.id)))]
-            for w in areas.wijken]
+    names = areas.gemeenten
+    items: list[tuple[str, cb.Action]]
+    if len(names) > 1 and not 0 <= gemeente < len(names):
+        items = [(name, cb.WijkPage(i, 0)) for i, name in enumerate(names)]
+        back = None
+        gemeente = -1
+    else:
+        index = gemeente if 0 <= gemeente < len(names) else 0
+        items = [(w.name, cb.ChooseWijk(w.id)) for w in areas.wijken
+                 if w.gemeente == names[index]]
+        back = cb.WijkPage(-1, 0) if len(names) > 1 else None
+        gemeente = index if len(names) > 1 else -1
+    pages = max(1, -(-len(items) // PAGE))
+    page = min(max(page, 0), pages - 1)
+    rows: list[list[InlineKeyboardButton]] = [
+        [InlineKeyboardButton(label[:60], callback_data=cb.encode(action))]
+        for label, action in items[page * PAGE:(page + 1) * PAGE]]
+    nav = []
+    if page > 0:
+        nav.append(InlineKeyboardButton(texts.PREVIOUS, callback_data=cb.encode(
+            cb.WijkPage(gemeente, page - 1))))
+    if page < pages - 1:
+        nav.append(InlineKeyboardButton(texts.NEXT, callback_data=cb.encode(
+            cb.WijkPage(gemeente, page + 1))))
+    if nav:
+        rows.append(nav)
+    if back is not None:
+        rows.append([InlineKeyboardButton(texts.WIJK_GEMEENTEN, callback_data=cb.encode(back))])
     rows.append([InlineKeyboardButton(texts.WIJK_NONE, callback_data=cb.encode(
         cb.ChooseWijk("")))])
     return InlineKeyboardMarkup(rows)
@@ -96,6 +128,15 @@ async def on_wijk_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     assert query is not None
     action = cb.decode(query.data)
     chat = update.effective_chat
+    if isinstance(action, cb.WijkPage):
+        if not own_view(query, cb.ChooseWijk, cb.WijkPage):
+            await query.answer(texts.STALE_BUTTON, show_alert=True)
+            return
+        await query.answer()
+        markup = wijk_keyboard(context, action.gemeente, action.page)
+        if isinstance(query.message, Message) and query.message.text is not None:
+            await edit_view(query, query.message.text_html, markup)
+        return
     await query.answer()
     if isinstance(action, cb.ChooseWijk):
         confirmation = await choose_wijk(update, context, action.wijk_id)

@@ -1099,3 +1099,45 @@ def test_an_unchanged_praatplaat_or_kaart_is_sent_again_by_file_id(tmp_path: Pat
         assert h.fake.uploads == 2
 
     run(tmp_path, service, body)
+
+
+def test_in_a_region_wijk_asks_the_gemeente_first_and_pages_long_lists(
+        tmp_path: Path, service: Service) -> None:
+    from bot.areas import load_areas
+
+    lines = ["regio: Regio Test", "gemeenten:"]
+    for gemeente, count in (("Alfa", 45), ("Beta", 2)):
+        lines += [f"- name: {gemeente}", "  wijken:"]
+        lines += [f"  - {{id: {gemeente.lower()}-{i}, name: {gemeente} wijk {i}}}"
+                  for i in range(count)]
+    path = tmp_path / "regio.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    areas = load_areas(path, service.kb)
+
+    def labels(call: Any) -> list[str]:
+        return [b["text"] for b in buttons(call.params)]
+
+    async def body(h: Harness) -> None:
+        h.deps.areas = areas
+        h.local.areas = areas
+        await h.say("/wijk")
+        await h.replies(1)
+        first = h.fake.sent(CHAT)[0]
+        assert labels(first)[:2] == ["Alfa", "Beta"]
+        alfa = buttons(first.params)[0]["callback_data"]
+        await h.fake.push(h.fake.callback(CHAT, alfa))
+        await h.fake.wait_for(lambda: len(h.fake.of("editMessageText")) >= 1)
+        page = h.fake.of("editMessageText")[-1]
+        assert labels(page)[0] == "Alfa wijk 0" and len(labels(page)) <= 24
+        assert texts.NEXT in labels(page) and texts.WIJK_GEMEENTEN in labels(page)
+        more = next(b for b in buttons(page.params) if b["text"] == texts.NEXT)
+        await h.fake.push(h.fake.callback(CHAT, more["callback_data"]))
+        await h.fake.wait_for(lambda: len(h.fake.of("editMessageText")) >= 2)
+        second = h.fake.of("editMessageText")[-1]
+        assert labels(second)[0] == "Alfa wijk 20"
+        pick = buttons(second.params)[1]["callback_data"]
+        await h.fake.push(h.fake.callback(CHAT, pick))
+        sent = await h.replies(2)
+        assert "Alfa wijk 21" in sent[-1]
+
+    run(tmp_path, service, body)
