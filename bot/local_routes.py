@@ -54,8 +54,13 @@ def may_edit(role: Role | None) -> bool:
 
 
 def may_invite(role: Role | None, invited: str) -> bool:
-    """Admins invite editors and members; an editor invites members of their own wijk."""
+    """Admins invite admins, editors and members; an editor invites members of their own
+    wijk."""
     return role == "admin" or (role == "editor" and invited == "member")
+
+
+ADMIN_SCOPE = "beheer"  # the "wijk" of an admin's row in the members list: all of them
+ALL_WIJKEN = Wijk("", "alle wijken", ())
 
 
 def new_code() -> str:
@@ -103,8 +108,13 @@ class LocalRoutes:
 
     # --- who is who ---------------------------------------------------------------------
 
+    async def is_admin(self, user_id: int) -> bool:
+        """From the settings (the first admins), or added in chat by an admin."""
+        return user_id in self.admins or user_id == OPERATOR.user_id or \
+            (user_id > 0 and await self.people.is_admin(user_id))
+
     async def role(self, user_id: int, wijk_id: str) -> Role | None:
-        if user_id in self.admins or user_id == OPERATOR.user_id:
+        if await self.is_admin(user_id):
             return "admin"
         if user_id < 0:
             return None
@@ -116,7 +126,7 @@ class LocalRoutes:
         return self.areas.get(wijk_id) if wijk_id else None
 
     async def editable_wijken(self, user_id: int) -> list[str]:
-        if user_id in self.admins or user_id == OPERATOR.user_id:
+        if await self.is_admin(user_id):
             return [w.id for w in self.areas.wijken]
         return [w for w in await self.people.editor_wijken(user_id) if self.areas.get(w)]
 
@@ -261,8 +271,9 @@ class LocalRoutes:
     # --- editors and members --------------------------------------------------------------
 
     async def invite(self, viewer: Viewer, wijk_id: str, role: str) -> Invitation:
-        """A one-time code; only in a private chat, so that nobody else can read and use it."""
-        wijk = self.areas.get(wijk_id)
+        """A one-time code; only in a private chat, so that nobody else can read and use it.
+        An admin's code (role "admin") holds for every wijk (`wijk_id` "")."""
+        wijk = ALL_WIJKEN if role == "admin" else self.areas.get(wijk_id)
         if wijk is None:
             raise NotAllowedError(texts.STALE_BUTTON)
         if not viewer.private:
@@ -280,6 +291,8 @@ class LocalRoutes:
         if granted is None:
             return None
         wijk_id, role = granted
+        if role == "admin":
+            return ALL_WIJKEN, role
         wijk = self.areas.get(wijk_id) or Wijk(wijk_id, wijk_id, ())
         await self.people.set_wijk(viewer.user_id, wijk_id)
         return wijk, role
@@ -304,13 +317,16 @@ class LocalRoutes:
             raise NotAllowedError(texts.PRIVATE_ONLY)
         if await self.role(viewer.user_id, "") != "admin":
             raise NotAllowedError(texts.NOT_ALLOWED)
-        return await self.people.members()
+        admins = [(uid, ADMIN_SCOPE, "admin") for uid in await self.people.admins()]
+        return admins + await self.people.members()
 
     async def revoke(self, viewer: Viewer, user_id: int, wijk_id: str) -> bool:
         if not viewer.private:
             raise NotAllowedError(texts.PRIVATE_ONLY)
         if await self.role(viewer.user_id, wijk_id) != "admin":
             raise NotAllowedError(texts.NOT_ALLOWED)
+        if wijk_id == ADMIN_SCOPE:
+            return await self.people.revoke_admin(user_id, _actor(viewer.user_id))
         return await self.people.revoke(user_id, wijk_id, _actor(viewer.user_id))
 
     # --- the user's data ----------------------------------------------------------------

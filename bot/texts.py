@@ -299,13 +299,14 @@ PRIVATE_ONLY = (
 INVITE_USAGE = (
     "Gebruik: /uitnodigen &lt;wijk-id&gt; [lid]. Zonder 'lid' maak je een code voor een "
     "redacteur (mag routes wijzigen); met 'lid' een code voor schoolpersoneel (ziet ook interne "
-    "routes). Wijken: {wijken}"
+    "routes). Met /uitnodigen beheerder maak je een code voor een beheerder van alle wijken. "
+    "Wijken: {wijken}"
 )
 INVITE_MADE = (
     "<b>Eenmalige code voor {wijk}</b> ({role}, geldig tot {expires}):\n<code>{code}</code>\n"
     "Stuur de ontvanger deze link (één tik): {link}\nOf laat hem typen: /code {code}"
 )
-ROLE_NAMES: dict[str, str] = {"editor": "redacteur", "member": "lid"}
+ROLE_NAMES: dict[str, str] = {"editor": "redacteur", "member": "lid", "admin": "beheerder"}
 CODE_USAGE = "Typ na /code de code die je kreeg, bijvoorbeeld: /code ABCD-2345"
 CODE_OK = "Welkom! Je bent nu {role} van {wijk}."
 CODE_BAD = "Deze code werkt niet: hij is onbekend, al gebruikt of verlopen. Vraag een nieuwe."

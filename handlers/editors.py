@@ -12,7 +12,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.local_routes import NotAllowedError
+from bot.local_routes import ADMIN_SCOPE, ALL_WIJKEN, NotAllowedError
 from bot.storage import StorageError
 from handlers import callbackdata as cb
 from handlers.deps import WIJK_CACHE, deps, refusal, viewer
@@ -31,13 +31,23 @@ async def on_invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await private_only(update, context):
         return
     args = context.args or []
+    if args and args[0].lower() in ("beheerder", "admin"):
+        await _send_invitation(update, context, "", "admin")
+        return
     wijk = d.local.areas.get(args[0]) if args else None
     role = "member" if len(args) > 1 and args[1].lower() in ("lid", "member") else "editor"
     if wijk is None:
         wijken = ", ".join(w.id for w in d.local.areas.wijken)
         await send(context, chat.id, texts.INVITE_USAGE.format(wijken=esc(wijken)))
         return
-    made = await d.local.invite(who, wijk.id, role)  # refusals: see handlers.errors
+    await _send_invitation(update, context, wijk.id, role)
+
+
+async def _send_invitation(update: Update, context: ContextTypes.DEFAULT_TYPE, wijk_id: str,
+                           role: str) -> None:
+    chat, who, d = update.effective_chat, viewer(update), deps(context)
+    assert chat is not None and who is not None and d.local is not None
+    made = await d.local.invite(who, wijk_id, role)  # refusals: see handlers.errors
     link = f"https://t.me/{context.bot.username}?start=code_{made.code}"
     await send(context, chat.id, texts.INVITE_MADE.format(
         wijk=esc(made.wijk.name), role=texts.ROLE_NAMES[made.role],
@@ -71,10 +81,10 @@ async def redeem_code(update: Update, context: ContextTypes.DEFAULT_TYPE, code: 
         await send(context, chat.id, esc(texts.CODE_BAD))
         return
     wijk, role = granted
-    if context.user_data is not None:
+    if context.user_data is not None and wijk.id:
         context.user_data[WIJK_CACHE] = wijk.id
-    if role == "editor":
-        await set_menu(context.bot, who.user_id, "editor")
+    if role in ("editor", "admin"):
+        await set_menu(context.bot, who.user_id, role)
     await send(context, chat.id, esc(texts.CODE_OK.format(role=texts.ROLE_NAMES[role],
                                                           wijk=wijk.name)))
 
@@ -93,6 +103,10 @@ async def _names(context: ContextTypes.DEFAULT_TYPE, user_ids: set[int]) -> dict
 MAX_LISTED = 40
 
 
+def _scope(wijk_id: str) -> str:
+    return ALL_WIJKEN.name if wijk_id == ADMIN_SCOPE else wijk_id
+
+
 async def _editors_view(update: Update, context: ContextTypes.DEFAULT_TYPE
                         ) -> tuple[str, InlineKeyboardMarkup | None]:
     d = deps(context)
@@ -103,7 +117,7 @@ async def _editors_view(update: Update, context: ContextTypes.DEFAULT_TYPE
         return esc(texts.EDITORS_NONE), None
     names = await _names(context, {uid for uid, _, _ in rows})
     buttons = [[InlineKeyboardButton(
-        f"✖ {names.get(uid, uid)} · {wijk} · {texts.ROLE_NAMES[role]}"[:60],
+        f"✖ {names.get(uid, uid)} · {_scope(wijk)} · {texts.ROLE_NAMES[role]}"[:60],
         callback_data=cb.encode(cb.Revoke(uid, wijk)))] for uid, wijk, role in rows]
     return texts.EDITORS_TITLE, InlineKeyboardMarkup(buttons)
 
@@ -152,7 +166,7 @@ async def _ask_to_revoke(update: Update, context: ContextTypes.DEFAULT_TYPE,
     name = (await _names(context, {action.user_id}))[action.user_id]
     await query.answer()
     await edit_view(query, texts.REVOKE_ASK.format(
-        name=esc(name), role=texts.ROLE_NAMES[role], wijk=esc(action.wijk_id)),
+        name=esc(name), role=texts.ROLE_NAMES[role], wijk=esc(_scope(action.wijk_id))),
         InlineKeyboardMarkup([[
             InlineKeyboardButton(texts.REVOKE_YES, callback_data=cb.encode(
                 cb.Revoke(action.user_id, action.wijk_id, "yes"))),
@@ -180,8 +194,9 @@ async def on_revoke_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         if outcome == texts.REVOKED and deps(context).local is not None:
             local = deps(context).local
             assert local is not None
-            still = await local.editable_wijken(action.user_id)
-            await set_menu(context.bot, action.user_id, "editor" if still else None)
+            role = "admin" if await local.is_admin(action.user_id) else \
+                "editor" if await local.editable_wijken(action.user_id) else None
+            await set_menu(context.bot, action.user_id, role)
     try:
         text, markup = await _editors_view(update, context)
     except NotAllowedError as exc:

@@ -29,7 +29,7 @@ def record_lines(record: UserRecord, wijk_name: str | None) -> list[str]:
         lines.append(texts.MY_DATA_SCHOOL.format(school=esc(record.school)))
     for member_wijk, role in record.memberships:
         lines.append(texts.MY_DATA_ROLE.format(role=texts.ROLE_NAMES[role].capitalize(),
-                                               wijk=esc(member_wijk)))
+                                               wijk=esc(member_wijk or "alle wijken")))
     if record.routes_added:
         lines.append(texts.MY_DATA_ROUTES.format(count=record.routes_added))
     if record.audit_rows:
@@ -98,7 +98,7 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE, action: cb.
     except StorageError as exc:
         log.warning("forget failed: %s", exc)
         return texts.ERROR
-    if who.user_id not in d.local.admins:  # the roles are gone, and so are their commands
+    if not await d.local.is_admin(who.user_id):  # the roles are gone, and their commands
         await set_menu(context.bot, who.user_id, None)
     if context.user_data is not None:
         context.user_data.clear()

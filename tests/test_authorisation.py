@@ -25,12 +25,13 @@ from bot.storage import Storage
 
 WIJK, OTHER = "voorbeeld-noord", "voorbeeld-zuid"
 USERS = {"stranger": 1, "teacher": 2, "member": 3, "other_editor": 4, "revoked": 5,
-         "editor": 6, "admin": 7}
+         "editor": 6, "admin": 7, "chat_admin": 8, "revoked_admin": 9}
 ROLES = tuple(USERS)
 EVERYONE = frozenset(ROLES)
-WIJK_MEMBERS = frozenset({"member", "editor", "admin"})
-EDITORS = frozenset({"editor", "admin"})
-ADMINS = frozenset({"admin"})
+# "admin" comes from the settings; "chat_admin" was made admin in chat by an admin's code
+WIJK_MEMBERS = frozenset({"member", "editor", "admin", "chat_admin"})
+EDITORS = frozenset({"editor", "admin", "chat_admin"})
+ADMINS = frozenset({"admin", "chat_admin"})
 WEEK = dt.timedelta(days=7)
 
 
@@ -60,6 +61,10 @@ async def _world(storage: Storage, kb: KnowledgeBase, areas: Areas) -> World:
         await people.invite(code, wijk, role, "cli", WEEK)
         assert await people.redeem(code, USERS[name]) == (wijk, role)
     await people.revoke(USERS["revoked"], WIJK, "cli")
+    for name in ("chat_admin", "revoked_admin"):
+        await people.invite(f"CODE-{name.upper()}", "", "admin", "cli", WEEK)
+        assert await people.redeem(f"CODE-{name.upper()}", USERS[name]) == ("", "admin")
+    await people.revoke_admin(USERS["revoked_admin"], "cli")
     return World(local, public, internal, removed)
 
 
@@ -147,6 +152,10 @@ async def _invite_editor(w: World, v: Viewer) -> bool:
     return True
 
 
+async def _invite_admin(w: World, v: Viewer) -> bool:
+    return bool((await w.local.invite(v, "", "admin")).code)
+
+
 async def _redeem(w: World, v: Viewer) -> bool:
     await w.local.people.invite("GOOD-CODE", WIJK, "member", "cli", WEEK)
     return await w.local.redeem(v, "GOOD-CODE") is not None
@@ -207,6 +216,7 @@ MATRIX: dict[str, tuple[str, Action, frozenset[tuple[str, str]]]] = {
     "edit rights": ("require_edit", _require_edit, _private(EDITORS)),
     "invite a member": ("invite", _invite_member, _private(EDITORS)),
     "invite an editor": ("invite", _invite_editor, _private(ADMINS)),
+    "invite an admin": ("invite", _invite_admin, _private(ADMINS)),
     "redeem a code": ("redeem", _redeem, _private(EVERYONE)),
     "import routes": ("apply_import", _import, _private(EDITORS)),
     "list editors and members": ("members", _members, _private(ADMINS)),
@@ -216,7 +226,8 @@ MATRIX: dict[str, tuple[str, Action, frozenset[tuple[str, str]]]] = {
 }
 # Public methods that decide nothing about other people's data: lookups of the user's own
 # wijk and role, route checking, the weekly job's list and the public praatplaat marks.
-NOT_GATED = {"role", "wijk_of", "editable_wijken", "check", "stale_reminders", "marks"}
+NOT_GATED = {"role", "is_admin", "wijk_of", "editable_wijken", "check", "stale_reminders",
+             "marks"}
 
 CELLS = [(action, role, chat) for action in MATRIX for role in ROLES
          for chat in ("private", "group")]

@@ -101,3 +101,45 @@ def test_an_editor_sees_the_editors_commands_in_the_menu_until_revoked(
         await h.fake.wait_for(lambda: f"chat:{EDITOR}:nl" not in h.fake.menus)
 
     run(tmp_path, service, body)
+
+
+def test_an_admin_adds_another_admin_in_chat_who_can_then_be_revoked(
+        tmp_path: Path, service: Service) -> None:
+    from tests.test_bot_e2e import STRANGER
+
+    second = EDITOR
+
+    async def body(h: Harness) -> None:
+        h.local.admins = frozenset({ADMIN})  # the first admin, from the settings
+        await h.say("/uitnodigen beheerder", chat_id=STRANGER)
+        (refused,) = await h.replies(1, chat_id=STRANGER)
+        assert refused == texts.NOT_ALLOWED  # only an admin makes an admin
+        await h.say("/uitnodigen beheerder", chat_id=ADMIN)
+        (made,) = await h.replies(1, chat_id=ADMIN)
+        code = made.split("<code>")[1].split("</code>")[0]
+        await h.say(f"/code {code}", chat_id=second)
+        (welcome,) = await h.replies(1, chat_id=second)
+        assert "beheerder van alle wijken" in welcome
+        assert "redacteuren" in h.fake.menus[f"chat:{second}:nl"]
+        # the new admin may invite an editor for any wijk
+        await h.say("/uitnodigen voorbeeld-zuid", chat_id=second)
+        sent = await h.replies(2, chat_id=second)
+        assert "<code>" in sent[-1]
+        # and the first admin can take the role back, with a confirmation
+        await h.say("/redacteuren", chat_id=ADMIN)
+        await h.replies(2, chat_id=ADMIN)
+        row = next(b for b in buttons(h.fake.sent(ADMIN)[-1].params)
+                   if "alle wijken · beheerder" in b["text"])
+        await h.fake.push(h.fake.callback(ADMIN, row["callback_data"]))
+        await h.fake.wait_for(lambda: len(h.fake.of("editMessageText")) >= 1)
+        yes, = [b for b in buttons(h.fake.of("editMessageText")[-1].params)
+                if b["text"] == texts.REVOKE_YES]
+        await h.fake.push(h.fake.callback(ADMIN, yes["callback_data"]))
+        await h.fake.wait_for(lambda: any(c.params.get("text") == texts.REVOKED
+                                          for c in h.fake.of("answerCallbackQuery")))
+        assert not await h.local.is_admin(second)
+        assert list(await h.storage._db.execute_fetchall(
+            "SELECT action FROM audit WHERE action IN ('join', 'revoke')")) == \
+            [("join",), ("revoke",)]
+
+    run(tmp_path, service, body)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # Each step brings the schema from version i to i + 1. Never edit a released step: add one.
 MIGRATIONS: tuple[Sequence[str], ...] = (
@@ -119,5 +119,27 @@ MIGRATIONS: tuple[Sequence[str], ...] = (
                name     TEXT PRIMARY KEY,
                last_run TEXT NOT NULL
            )""",
+    ),
+    (
+        # Version 8: admins added in chat by an admin (WIJKWIJZER_ADMINS bootstraps the
+        # first), and invitations that may make one.
+        """CREATE TABLE admins (
+               user_id  INTEGER PRIMARY KEY,
+               added_by TEXT NOT NULL,
+               added    TEXT NOT NULL DEFAULT (datetime('now'))
+           )""",
+        """CREATE TABLE invites_v8 (
+               code_hash  TEXT PRIMARY KEY,
+               wijk_id    TEXT NOT NULL,
+               role       TEXT NOT NULL CHECK (role IN ('editor', 'member', 'admin')),
+               created_by TEXT NOT NULL,
+               expires    TEXT NOT NULL,
+               used_by    INTEGER,
+               used       TEXT
+           )""",
+        "INSERT INTO invites_v8 SELECT code_hash, wijk_id, role, created_by, expires, used_by, "
+        "used FROM invites",
+        "DROP TABLE invites",
+        "ALTER TABLE invites_v8 RENAME TO invites",
     ),
 )

@@ -71,10 +71,11 @@ class PeopleStore:
         return str(row[0]) if row and row[0] else None
 
     async def memberships(self, user_id: int) -> list[tuple[str, str]]:
-        """(wijk id, role) of one user."""
+        """(wijk id, role) of one user; an admin added in chat as ("", "admin")."""
         cursor = await self._db.execute(
             "SELECT wijk_id, role FROM members WHERE user_id = ? ORDER BY wijk_id", (user_id,))
-        return [(str(a), str(b)) for a, b in await cursor.fetchall()]
+        found = [(str(a), str(b)) for a, b in await cursor.fetchall()]
+        return ([("", "admin")] if await self.is_admin(user_id) else []) + found
 
     async def role_in(self, user_id: int, wijk_id: str) -> str | None:
         cursor = await self._read.execute(
@@ -126,14 +127,38 @@ class PeopleStore:
             await db.execute(
                 "UPDATE invites SET used_by = ?, used = datetime('now') WHERE code_hash = ?",
                 (user_id, digest))
-            await db.execute(
-                "INSERT INTO members (user_id, wijk_id, role, added_by) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(user_id, wijk_id) DO UPDATE SET role = CASE WHEN role = 'editor' "
-                "THEN 'editor' ELSE excluded.role END", (user_id, wijk_id, role, creator))
+            if role == "admin":
+                await db.execute("INSERT INTO admins (user_id, added_by) VALUES (?, ?) "
+                                 "ON CONFLICT(user_id) DO NOTHING", (user_id, creator))
+            else:
+                await db.execute(
+                    "INSERT INTO members (user_id, wijk_id, role, added_by) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(user_id, wijk_id) DO UPDATE SET role = CASE WHEN role = "
+                    "'editor' THEN 'editor' ELSE excluded.role END",
+                    (user_id, wijk_id, role, creator))
             await db.execute(
                 "INSERT INTO audit (actor, action, after) VALUES (?, 'join', ?)",
                 (f"user:{user_id}", json.dumps({"wijk": wijk_id, "role": role})))
         return wijk_id, role
+
+    async def is_admin(self, user_id: int) -> bool:
+        """An admin added in chat (the settings' admins are LocalRoutes' business)."""
+        cursor = await self._read.execute("SELECT 1 FROM admins WHERE user_id = ?", (user_id,))
+        return await cursor.fetchone() is not None
+
+    async def admins(self) -> list[int]:
+        cursor = await self._db.execute("SELECT user_id FROM admins ORDER BY user_id")
+        return [int(r[0]) for r in await cursor.fetchall()]
+
+    async def revoke_admin(self, user_id: int, actor: str) -> bool:
+        if not await self.is_admin(user_id):
+            return False
+        await self._in_transaction([
+            ("DELETE FROM admins WHERE user_id = ?", (user_id,)),
+            ("INSERT INTO audit (actor, action, before) VALUES (?, 'revoke', ?)",
+             (actor, json.dumps({"user": f"user:{user_id}", "role": "admin"}))),
+        ])
+        return True
 
     async def revoke(self, user_id: int, wijk_id: str, actor: str) -> bool:
         role = await self.role_in(user_id, wijk_id)
@@ -157,6 +182,8 @@ class PeopleStore:
         await self._in_transaction([
             ("DELETE FROM user_prefs WHERE user_id = ?", (user_id,)),
             ("DELETE FROM members WHERE user_id = ?", (user_id,)),
+            ("DELETE FROM admins WHERE user_id = ?", (user_id,)),
+            ("UPDATE admins SET added_by = ? WHERE added_by = ?", (alias, actor)),
             ("UPDATE invites SET used_by = 0 WHERE used_by = ?", (user_id,)),  # stays used
             ("UPDATE invites SET created_by = ? WHERE created_by = ?", (alias, actor)),
             ("UPDATE members SET added_by = ? WHERE added_by = ?", (alias, actor)),
