@@ -1,7 +1,7 @@
 # Everything runs in a dedicated virtualenv (.venv): `bot` and `handlers` are generic
 # top-level package names that must not meet another project's packages.
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
