@@ -63,7 +63,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         (browse.on_browse_button, (cb.BrowsePartners, cb.BrowseKind, cb.RandomTip)),
         (wijk.on_wijk_button, (cb.ChooseWijk, cb.WijkPage, cb.ChooseSchool)),
         (plate.on_mark_button, (cb.PlateMark,)),
-        (editors.on_revoke_button, (cb.Revoke,)),
+        (editors.on_revoke_button, (cb.Revoke, cb.EditorsPage)),
         (mydata.on_forget_button, (cb.ForgetMe,)),
         (route_edit.on_route_button, (cb.RouteStep,)),
     ]:

@@ -67,6 +67,13 @@ class ChooseWijk:
 
 
 @dataclass(frozen=True, slots=True)
+class EditorsPage:
+    """A page of the /redacteuren list."""
+
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
 class WijkPage:
     """A page of the /wijk list: the gemeenten of a region (gemeente -1), or a gemeente's
     wijken."""
@@ -96,10 +103,11 @@ class RouteStep:
 
     step: str  # act | wijk | entry | route | internal | save | undo | cancel | confirm | resume
     value: str  # | field (change one field) | flip (internal on/off) | done (to the preview)
+    # | more (another page of a list; the value is the page)
 
 
 ROUTE_STEPS = ("act", "wijk", "entry", "route", "internal", "save", "undo", "cancel", "confirm",
-               "resume", "field", "flip", "done")
+               "resume", "field", "flip", "done", "more")
 
 @dataclass(frozen=True, slots=True)
 class ChooseSchool:
@@ -116,7 +124,7 @@ class PlateMark:
 
 
 Action = (OpenEntry | Feedback | BrowsePartners | BrowseKind | RandomTip | ChooseWijk | WijkPage
-          | ForgetMe
+          | EditorsPage | ForgetMe
           | Revoke | RouteStep | ChooseSchool | PlateMark | Rephrase | Expand)
 
 _REVOKE_STEPS = {"a": "ask", "y": "yes", "b": "back"}
@@ -132,6 +140,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"{PREFIX}:e:([+-]):({_ID})"), "expand"),
     (re.compile(rf"{PREFIX}:w:((?:{_ID})?)"), "wijk"),
     (re.compile(rf"{PREFIX}:q:(-1|\d{{1,3}}):(\d{{1,3}})"), "wijkpage"),
+    (re.compile(rf"{PREFIX}:d:(\d{{1,3}})"), "editorspage"),
     (re.compile(rf"{PREFIX}:x:([yn]):(\d{{1,15}})"), "forget"),
     (re.compile(rf"{PREFIX}:s:({_ID}):(-1|\d{{1,3}})"), "school"),
     (re.compile(rf"{PREFIX}:m:((?:{_ID})?):(\d{{1,2}})"), "mark"),
@@ -160,6 +169,8 @@ def encode(action: Action) -> str:
             data = f"{PREFIX}:w:{wijk_id}"
         case WijkPage(gemeente, page):
             data = f"{PREFIX}:q:{gemeente}:{page}"
+        case EditorsPage(page):
+            data = f"{PREFIX}:d:{page}"
         case ForgetMe(confirmed, user_id):
             data = f"{PREFIX}:x:{'y' if confirmed else 'n'}:{user_id}"
         case Revoke(user_id, wijk_id, step):
@@ -203,6 +214,8 @@ def decode(data: str | None) -> Action | None:
             return BrowseKind(groups[0], int(groups[1]))
         if name == "wijk":
             return ChooseWijk(groups[0])
+        if name == "editorspage":
+            return EditorsPage(int(groups[0]))
         if name == "wijkpage":
             return WijkPage(int(groups[0]), int(groups[1]))
         if name == "forget":

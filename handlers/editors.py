@@ -97,29 +97,39 @@ async def _names(context: ContextTypes.DEFAULT_TYPE, user_ids: set[int]) -> dict
         except TelegramError:
             return uid, f"gebruiker {uid}"
         return uid, chat.full_name or chat.username or f"gebruiker {uid}"
-    return dict(await asyncio.gather(*(name(uid) for uid in sorted(user_ids)[:MAX_LISTED])))
+    return dict(await asyncio.gather(*(name(uid) for uid in sorted(user_ids))))
 
 
-MAX_LISTED = 40
+PAGE = 10  # members per page of /redacteuren (their names are asked per page)
 
 
 def _scope(wijk_id: str) -> str:
     return ALL_WIJKEN.name if wijk_id == ADMIN_SCOPE else wijk_id
 
 
-async def _editors_view(update: Update, context: ContextTypes.DEFAULT_TYPE
+async def _editors_view(update: Update, context: ContextTypes.DEFAULT_TYPE, page: int = 0
                         ) -> tuple[str, InlineKeyboardMarkup | None]:
     d = deps(context)
     who = viewer(update)
     assert d.local is not None and who is not None
-    rows = (await d.local.members(who))[:MAX_LISTED]
-    if not rows:
+    everyone = await d.local.members(who)
+    if not everyone:
         return esc(texts.EDITORS_NONE), None
+    pages = -(-len(everyone) // PAGE)
+    page = min(max(page, 0), pages - 1)
+    rows = everyone[page * PAGE:(page + 1) * PAGE]
     names = await _names(context, {uid for uid, _, _ in rows})
     buttons = [[InlineKeyboardButton(
         f"✖ {names.get(uid, uid)} · {_scope(wijk)} · {texts.ROLE_NAMES[role]}"[:60],
         callback_data=cb.encode(cb.Revoke(uid, wijk)))] for uid, wijk, role in rows]
-    return texts.EDITORS_TITLE, InlineKeyboardMarkup(buttons)
+    nav = []
+    if page > 0:
+        nav.append(InlineKeyboardButton(texts.PREVIOUS, callback_data=cb.encode(
+            cb.EditorsPage(page - 1))))
+    if page < pages - 1:
+        nav.append(InlineKeyboardButton(texts.NEXT, callback_data=cb.encode(
+            cb.EditorsPage(page + 1))))
+    return texts.EDITORS_TITLE, InlineKeyboardMarkup([*buttons, nav] if nav else buttons)
 
 
 async def on_editors(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -179,10 +189,20 @@ async def on_revoke_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     query = update.callback_query
     assert query is not None
     action = cb.decode(query.data)
-    assert isinstance(action, cb.Revoke)
-    if deps(context).local is None or viewer(update) is None or not own_view(query, cb.Revoke):
+    if deps(context).local is None or viewer(update) is None or \
+            not own_view(query, cb.Revoke, cb.EditorsPage):
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
+    if isinstance(action, cb.EditorsPage):
+        try:
+            text, markup = await _editors_view(update, context, action.page)
+        except NotAllowedError as exc:
+            await query.answer(refusal(context, exc), show_alert=True)
+            return
+        await query.answer()
+        await edit_view(query, text, markup)
+        return
+    assert isinstance(action, cb.Revoke)
     if action.step == "ask":
         refused = await _ask_to_revoke(update, context, action)
         if refused is not None:

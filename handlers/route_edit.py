@@ -111,18 +111,39 @@ async def on_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     choice = _choice(update)
     if choice is None or choice.step != "act" or choice.value not in ("add", "change", "remove"):
         return await cancel(update, context)
-    _state(context)["action"] = choice.value
+    state = _state(context)
+    state["action"] = choice.value
     d = deps(context)
     assert d.areas is not None
-    rows = [[_button(w.name, "wijk", w.id)] for w in d.areas.wijken
-            if w.id in await _editable_wijken(update, context)]
-    await _reply(update, context, "Voor welke wijk?", InlineKeyboardMarkup(
-        [*rows, [_button("Stoppen", "cancel")]]))
-    return WIJK
+    editable = await _editable_wijken(update, context)
+    state["choices"] = [(w.name, "wijk", w.id) for w in d.areas.wijken if w.id in editable]
+    state["prompt"] = "Voor welke wijk?"
+    return await _show_choices(update, context, 0, WIJK)
+
+
+PAGE = 20  # choices per message: Telegram refuses a keyboard of about a hundred buttons
+
+
+async def _show_choices(update: Update, context: ContextTypes.DEFAULT_TYPE, page: int,
+                        stage: int) -> int:
+    """The list in the state, one page of buttons with "Vorige"/"Volgende"."""
+    state = _state(context)
+    choices: list[tuple[str, str, str]] = state["choices"]
+    pages = max(1, -(-len(choices) // PAGE))
+    page = min(max(page, 0), pages - 1)
+    rows = [[_button(label, step, value)]
+            for label, step, value in choices[page * PAGE:(page + 1) * PAGE]]
+    nav = ([_button(texts.PREVIOUS, "more", str(page - 1))] if page > 0 else []) + \
+        ([_button(texts.NEXT, "more", str(page + 1))] if page < pages - 1 else [])
+    await _reply(update, context, state["prompt"], InlineKeyboardMarkup(
+        [*rows, *([nav] if nav else []), [_button("Stoppen", "cancel")]]))
+    return stage
 
 
 async def on_wijk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     choice = _choice(update)
+    if choice is not None and choice.step == "more" and choice.value.isdigit():
+        return await _show_choices(update, context, int(choice.value), WIJK)
     if choice is None or choice.step != "wijk" or \
             choice.value not in await _editable_wijken(update, context):
         return await cancel(update, context)
@@ -138,13 +159,12 @@ async def on_wijk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         routes = await d.local.routes_to_edit(_who(update), choice.value)
     except NotAllowedError:
         return await cancel(update, context)
-    rows = [[_button(f"{r.entry_id}: {r.organisation}", "route", str(r.id))] for r in routes]
-    if not rows:
+    if not routes:
         await _reply(update, context, "Deze wijk heeft nog geen routes.")
         return await _end(context)
-    await _reply(update, context, "Welke route?", InlineKeyboardMarkup(
-        [*rows[:30], [_button("Stoppen", "cancel")]]))
-    return ROUTE_PICK
+    state["choices"] = [(f"{r.entry_id}: {r.organisation}", "route", str(r.id)) for r in routes]
+    state["prompt"] = "Welke route?"
+    return await _show_choices(update, context, 0, ROUTE_PICK)
 
 
 async def on_entry_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -177,6 +197,8 @@ async def on_entry_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
 
 async def on_route_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     choice = _choice(update)
+    if choice is not None and choice.step == "more" and choice.value.isdigit():
+        return await _show_choices(update, context, int(choice.value), ROUTE_PICK)
     d = deps(context)
     assert d.local is not None
     try:

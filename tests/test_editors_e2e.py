@@ -143,3 +143,42 @@ def test_an_admin_adds_another_admin_in_chat_who_can_then_be_revoked(
             [("join",), ("revoke",)]
 
     run(tmp_path, service, body)
+
+
+def test_long_lists_of_members_and_routes_come_in_pages(tmp_path: Path,
+                                                        service: Service) -> None:
+    import datetime as dt
+
+    from bot.routes import RouteDraft
+
+    async def body(h: Harness) -> None:
+        h.local.admins = frozenset({ADMIN})
+        people, store = PeopleStore(h.storage), RouteStore(h.storage)
+        for i in range(25):
+            await people.invite(f"CODE-{i:04d}", "voorbeeld-noord", "member", "cli",
+                                dt.timedelta(days=1))
+            await people.redeem(f"CODE-{i:04d}", 5000 + i)
+            h.fake.names[5000 + i] = f"Lid {i}"
+            await store.add(RouteDraft("voorbeeld-noord", "cjg", f"CJG {i}",
+                                       phone="020 123 4567"), "cli")
+        await h.say("/redacteuren", chat_id=ADMIN)
+        await h.replies(1, chat_id=ADMIN)
+        first = buttons(h.fake.sent(ADMIN)[-1].params)
+        assert len(first) == 11 and first[-1]["text"] == texts.NEXT  # 10 names and "next"
+        await h.fake.push(h.fake.callback(ADMIN, first[-1]["callback_data"]))
+        await h.fake.wait_for(lambda: len(h.fake.of("editMessageText")) >= 1)
+        second = buttons(h.fake.of("editMessageText")[-1].params)
+        assert second[0]["text"] != first[0]["text"] and texts.PREVIOUS in \
+            [b["text"] for b in second]
+        # the /route form pages the 25 routes of a wijk as well
+        await h.say("/route", chat_id=ADMIN)
+        await h.replies(2, chat_id=ADMIN)
+        await _press(h, ADMIN, cb.RouteStep("act", "change"), 3)
+        await _press(h, ADMIN, cb.RouteStep("wijk", "voorbeeld-noord"), 4)
+        page = [b["text"] for b in buttons(h.fake.sent(ADMIN)[-1].params)]
+        assert len(page) == 22 and texts.NEXT in page  # 20 routes, "next", "stoppen"
+        await _press(h, ADMIN, cb.RouteStep("more", "1"), 5)
+        page = [b["text"] for b in buttons(h.fake.sent(ADMIN)[-1].params)]
+        assert page[0] == "cjg: CJG 20" and texts.PREVIOUS in page
+
+    run(tmp_path, service, body)
