@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -219,21 +219,17 @@ async def _set_commands(app: App) -> None:
                                                language_code=language)
 
 
-async def _open_journal(path: Path) -> UpdateJournal | None:
-    try:
-        return await UpdateJournal.open(path)
-    except (OSError, sqlite3.Error) as exc:
-        log.error("update journal %s cannot be opened; updates are handled without it "
-                  "(at most once): %s", path.name, exc)
-        return None
+T = TypeVar("T")
 
 
-async def _open_outbox(path: Path) -> Outbox | None:
+async def _open_or_go_on(opener: Callable[[Path], Awaitable[T]], path: Path,
+                         without: str) -> T | None:
+    """The journal and the outbox are safety nets: when their file cannot be opened the bot
+    still runs, and says what it goes without."""
     try:
-        return await Outbox.open(path)
+        return await opener(path)
     except (OSError, sqlite3.Error) as exc:
-        log.error("outbox %s cannot be opened; replies during an outage of Telegram can be "
-                  "lost: %s", path.name, exc)
+        log.error("%s cannot be opened; %s: %s", path.name, without, exc)
         return None
 
 
@@ -276,9 +272,13 @@ def build_application(settings: Settings, service: Service, storage: Storage | N
             deps.curator = CuratorLog(deps.storage)
         if opts.journal:
             # Before polling starts: what an earlier run fetched but did not handle comes first.
-            queue.journal = deps.journal = await _open_journal(journal_path(deps.storage.path))
+            queue.journal = deps.journal = await _open_or_go_on(
+                UpdateJournal.open, journal_path(deps.storage.path),
+                "updates are handled without the journal (at most once)")
             await queue.replay(app.bot)
-            deps.outbox = await _open_outbox(journal_path(deps.storage.path))
+            deps.outbox = await _open_or_go_on(
+                Outbox.open, journal_path(deps.storage.path),
+                "replies during an outage of Telegram can be lost")
             if deps.outbox is not None:
                 deps.outbox.start(app.bot)  # replies kept by an earlier run go out first
         if settings.health_port:

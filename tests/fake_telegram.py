@@ -170,6 +170,7 @@ class FakeTelegram:
             (r"/bot([^/]+)/([A-Za-z]+)", _ApiHandler, {"fake": self}),
             (r"/_control/(push|sent|count)", _ControlHandler, {"fake": self}),
         ])
+        self._app = app
         self._server = tornado.httpserver.HTTPServer(app)
         sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
         self.port = sockets[0].getsockname()[1]
@@ -207,8 +208,10 @@ class FakeTelegram:
             await self._server.close_all_connections()
 
     async def open_port(self) -> None:
-        if self._server is not None:
-            self._server.add_sockets(tornado.netutil.bind_sockets(self.port, "127.0.0.1"))
+        # a stopped tornado server cannot be started again (nor stopped: its sockets would
+        # leak), so a new one listens on the same port
+        self._server = tornado.httpserver.HTTPServer(self._app)
+        self._server.add_sockets(tornado.netutil.bind_sockets(self.port, "127.0.0.1"))
 
     @property
     def started(self) -> set[int]:
