@@ -28,7 +28,7 @@ def test_quality_targets_are_met(service: Service, name: str) -> None:
 
 # Floors for the development sets: a change that loses ground on them is a regression. Each
 # floor is the figure of the shipped models less about two points, the spread between two
-# trainings on the same data. dev6-dev23 are the six blind rounds (first-run figures in their
+# trainings on the same data. dev6-dev26 are the seven blind rounds (first-run figures in their
 # headers); their safety cases teach the safety model, so safety is checked at 100 % below.
 DEV_FLOORS: dict[str, dict[str, float]] = {
     "dev.yaml": {"top1": 95, "top3": 96, "oos_rejected": 98, "facts": 98},
@@ -53,6 +53,9 @@ DEV_FLOORS: dict[str, dict[str, float]] = {
     "dev20.yaml": {"top1": 93, "top3": 94, "oos_rejected": 94, "facts": 98, "calm": 98},
     "dev21.yaml": {"top1": 86, "top3": 88, "oos_rejected": 98, "facts": 98, "calm": 98},
     "dev22.yaml": {"top1": 94, "top3": 96, "oos_rejected": 98, "facts": 98, "calm": 92},
+    "dev24.yaml": {"top1": 87, "top3": 88, "oos_rejected": 98, "facts": 98, "calm": 98},
+    "dev25.yaml": {"top1": 89, "top3": 91, "oos_rejected": 98, "facts": 93, "calm": 94},
+    "dev26.yaml": {"top1": 85, "top3": 87, "oos_rejected": 88, "facts": 98, "calm": 89},
     "dev23.yaml": {"top1": 92, "top3": 93, "oos_rejected": 95, "facts": 98, "calm": 92},
 }
 
