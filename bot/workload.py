@@ -32,13 +32,12 @@ class Answerer:
     """The service's answering calls as the bot makes them: short ones inline, long ones in
     a worker thread that only one long message uses at a time."""
 
-    def __init__(self, service: Service, heavy_chars: int = HEAVY_CHARS) -> None:
+    def __init__(self, service: Service) -> None:
         self.service = service
-        self.heavy_chars = heavy_chars
         self._heavy: asyncio.Semaphore | None = None
 
     async def _run(self, text: str, call: Callable[[], T]) -> T:
-        if len(text) <= self.heavy_chars:  # is_heavy, with the instance's bound
+        if not is_heavy(text):
             return call()
         if self._heavy is None:  # created in the running loop, not at import
             self._heavy = asyncio.Semaphore(1)
