@@ -49,8 +49,9 @@ def _read_only(path: Path) -> sqlite3.Connection:
 def check_database(path: Path) -> Check:
     from bot.storage import SCHEMA_VERSION
 
-    if not path.exists():
-        return Check("database", True, f"{path} not created yet (made at the first start)")
+    if not path.exists():  # the bot makes it at its first start: not running, or elsewhere
+        return Check("database", False, f"{path} does not exist (the bot creates it when it "
+                                        "starts; check WIJKWIJZER_DB)")
     try:
         connection = _read_only(path)
         try:

@@ -267,11 +267,23 @@ def test_routes_import_refuses_a_file_it_cannot_trust_in_one_line(
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
-def test_health_passes_on_a_fresh_deployment_and_fails_on_a_broken_database(
+def test_health_passes_on_a_started_deployment_and_fails_on_a_broken_database(
         tmp_path: Path) -> None:
+    import asyncio
+
+    from bot.storage import Storage
+
     db = tmp_path / "db.sqlite3"
-    fresh = run("health", env={"WIJKWIJZER_DB": str(db)})
-    assert fresh.returncode == 0 and b"ok   knowledge: 120 entries, with models" in fresh.stdout
+    missing = run("health", env={"WIJKWIJZER_DB": str(db)})
+    assert missing.returncode == 1 and b"FAIL database" in missing.stdout
+    assert not db.exists()  # the check never creates one
+
+    async def start() -> None:
+        await (await Storage.open(db)).close()
+    asyncio.run(start())
+    started = run("health", env={"WIJKWIJZER_DB": str(db)})
+    assert started.returncode == 0 and b"ok   knowledge: 120 entries, with models" in \
+        started.stdout
     db.write_bytes(b"this is not a database" * 100)
     broken = run("health", env={"WIJKWIJZER_DB": str(db)})
     assert broken.returncode == 1 and b"FAIL database" in broken.stdout

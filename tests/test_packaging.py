@@ -287,8 +287,8 @@ def test_the_build_context_keeps_secrets_out_and_lets_every_copy_in() -> None:
 def test_the_healthcheck_passes_on_a_live_database_and_fails_without_one(
         tmp_path: Path) -> None:
     command = _healthcheck_command()
-    assert command[0] == "python"
-    command[0] = sys.executable
+    assert command == ["wijkwijzer", "health"]  # the console script the image installs
+    command = [sys.executable, "-m", "bot.cli", "health"]
     db = tmp_path / "data" / "wijkwijzer.sqlite3"
     db.parent.mkdir()
     env = {"WIJKWIJZER_DB": str(db)}
