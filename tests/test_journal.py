@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,7 @@ def test_a_handled_message_leaves_no_text_in_the_file(tmp_path: Path) -> None:
     asyncio.run(scenario())
     on_disk = b"".join(p.read_bytes() for p in tmp_path.iterdir())
     assert secret.encode() not in on_disk
-    with sqlite3.connect(tmp_path / "j.updates") as db:
+    with closing(sqlite3.connect(tmp_path / "j.updates")) as db:
         assert db.execute("SELECT update_id, body FROM updates").fetchall() == [(1, None)]
     assert (tmp_path / "j.updates").stat().st_mode & 0o777 == 0o600
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -38,7 +39,7 @@ def test_a_reply_that_waited_more_than_a_day_is_dropped(tmp_path: Path) -> None:
         outbox = await Outbox.open(tmp_path / "o.updates")
         await outbox.keep(5, "te laat")
         await outbox.close()
-        with sqlite3.connect(tmp_path / "o.updates") as db:
+        with closing(sqlite3.connect(tmp_path / "o.updates")) as db, db:
             db.execute("UPDATE outbox SET queued = queued - ?", (MAX_AGE_SECONDS + 1,))
         reopened = await Outbox.open(tmp_path / "o.updates")
         oldest = await reopened._oldest()
