@@ -125,6 +125,13 @@ class LocalRoutes:
         wijk_id = await self.people.wijk_of(user_id)
         return self.areas.get(wijk_id) if wijk_id else None
 
+    async def menu_role(self, user_id: int) -> Role | None:
+        """The role whose commands this user's menu shows: admin anywhere, editor of any
+        wijk, or none (the common menu)."""
+        if await self.is_admin(user_id):
+            return "admin"
+        return "editor" if await self.people.editor_wijken(user_id) else None
+
     async def editable_wijken(self, user_id: int) -> list[str]:
         if await self.is_admin(user_id):
             return [w.id for w in self.areas.wijken]

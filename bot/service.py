@@ -10,6 +10,7 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -197,7 +198,8 @@ def _units(line: str) -> list[str]:
     return units
 
 
-def without_repeats(sections: list[Section]) -> list[Section]:
+@lru_cache(maxsize=1024)
+def without_repeats(sections: tuple[Section, ...]) -> tuple[Section, ...]:
     """The sections without sentences that repeat another one of the same answer: the
     knowledge base writes each field to stand on its own (the text, the steps, how to reach
     a partner), so put together, a fact such as "meld binnen 5 werkdagen bij DUO" can come
@@ -228,7 +230,7 @@ def without_repeats(sections: list[Section]) -> list[Section]:
                  if (kept := [x for x in _units(line) if keep(x, always=False)])]
         if lines:
             kept_sections.append(Section(section.label, tuple(lines), section.style))
-    return kept_sections
+    return tuple(kept_sections)
 
 
 def compose(kb: KnowledgeBase, entry: Entry, score: float,
@@ -269,12 +271,13 @@ def compose(kb: KnowledgeBase, entry: Entry, score: float,
             sections.append(Section(None, (texts.LOCAL_NAMES.format(names=names),)))
         else:
             sections.append(Section(None, (texts.LOCAL_ROUTE,)))
-    sections = without_repeats(sections)
+    # the same entry composes to the same sections: pairwise comparison once, not per answer
+    kept = without_repeats(tuple(sections))
     sources = tuple(dict.fromkeys(f"{c.source.citation}, {c.section}" for c in entry.citations))
     related = tuple((r.id, r.title) for r in (kb.get(rid) for rid in entry.related) if r)
     route_ids = tuple(dict.fromkeys([entry.id, *(p for p in entry.partners if kb.get(p))]))
     steps = entry.steps if entry.kind == "situation" else ()
-    return Answer(entry.id, entry.kind, entry.title, tuple(sections), partners, sources,
+    return Answer(entry.id, entry.kind, entry.title, kept, partners, sources,
                   related, score, route_ids, hedged(entry.summary), tuple(steps))
 
 

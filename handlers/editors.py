@@ -211,12 +211,9 @@ async def on_revoke_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     outcome = texts.REVOKE_KEPT
     if action.step == "yes":
         outcome = await revoke(update, context, action)
-        if outcome == texts.REVOKED and deps(context).local is not None:
-            local = deps(context).local
-            assert local is not None
-            role = "admin" if await local.is_admin(action.user_id) else \
-                "editor" if await local.editable_wijken(action.user_id) else None
-            await set_menu(context.bot, action.user_id, role)
+        local = deps(context).local
+        if outcome == texts.REVOKED and local is not None:
+            await set_menu(context.bot, action.user_id, await local.menu_role(action.user_id))
     try:
         text, markup = await _editors_view(update, context)
     except NotAllowedError as exc:

@@ -98,8 +98,8 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE, action: cb.
     except StorageError as exc:
         log.warning("forget failed: %s", exc)
         return texts.ERROR
-    if not await d.local.is_admin(who.user_id):  # the roles are gone, and their commands
-        await set_menu(context.bot, who.user_id, None)
+    # the roles are gone, and so are their commands (an admin of the settings stays one)
+    await set_menu(context.bot, who.user_id, await d.local.menu_role(who.user_id))
     if context.user_data is not None:
         context.user_data.clear()
     return texts.FORGET_DONE

@@ -226,8 +226,8 @@ MATRIX: dict[str, tuple[str, Action, frozenset[tuple[str, str]]]] = {
 }
 # Public methods that decide nothing about other people's data: lookups of the user's own
 # wijk and role, route checking, the weekly job's list and the public praatplaat marks.
-NOT_GATED = {"role", "is_admin", "wijk_of", "editable_wijken", "check", "stale_reminders",
-             "marks"}
+NOT_GATED = {"role", "is_admin", "menu_role", "wijk_of", "editable_wijken", "check",
+             "stale_reminders", "marks"}
 
 CELLS = [(action, role, chat) for action in MATRIX for role in ROLES
          for chat in ("private", "group")]

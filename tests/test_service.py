@@ -134,9 +134,9 @@ def test_no_card_says_a_fact_twice_outside_its_steps(service: Service) -> None:
 def test_a_repeat_with_a_number_of_its_own_stays() -> None:
     from bot.service import Section, without_repeats
 
-    sections = [Section(None, ("Meld het bij DUO in het verzuimregister.",)),
+    sections = (Section(None, ("Meld het bij DUO in het verzuimregister.",)),
                 Section("Zo", ("Meld het bij DUO in het verzuimregister.",
-                               "Meld het binnen 5 dagen bij DUO in het verzuimregister."))]
+                               "Meld het binnen 5 dagen bij DUO in het verzuimregister.")))
     kept = without_repeats(sections)
     assert [line for s in kept for line in s.lines] == [
         "Meld het bij DUO in het verzuimregister.",
