@@ -22,7 +22,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from bot.normalize import fold, stem
+from bot.normalize import fold, stem, without_place_numbers
 
 MAX_FEATURE_CHARS = 2000  # a model reads a bounded prefix; safety patterns read everything
 MAX_WORD_CHARS = 30  # a longer "word" is noise (a URL, a key mash): only its start counts
@@ -32,7 +32,8 @@ GROUPS = ("w", "b", "c", "x")  # word stems, stem pairs, letter n-grams, concept
 
 def tokens(text: str) -> list[str]:
     """The folded words of a text, each cut to a bounded length."""
-    return [w[:MAX_WORD_CHARS] for w in fold(text[:MAX_FEATURE_CHARS]).split()]
+    folded = without_place_numbers(fold(text[:MAX_FEATURE_CHARS]))
+    return [w[:MAX_WORD_CHARS] for w in folded.split()]
 
 
 def extract(text: str, concepts: Iterable[str] = ()) -> Counter[str]:

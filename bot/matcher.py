@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.knowledge import Entry, KnowledgeBase
-from bot.normalize import STOPWORDS, fold, stem, strip_stop_phrases
+from bot.normalize import STOPWORDS, fold, stem, strip_stop_phrases, without_place_numbers
 
 # Where a word stands in an entry says how much it means for matching.
 FIELD_WEIGHTS: dict[str, float] = {
@@ -267,7 +267,7 @@ class Index:
 
     def analyse(self, question: str) -> Query:
         text = question[:MAX_QUESTION_CHARS]
-        folded = fold(text)
+        folded = without_place_numbers(fold(text))
         # An off-topic phrase ("het weer") becomes one heavy word that matches nothing.
         for phrase in self.offtopic_phrases:
             if f" {phrase} " in f" {folded} ":

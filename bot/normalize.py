@@ -77,6 +77,16 @@ STOP_PHRASES: tuple[str, ...] = (
 )
 _STOP_PHRASE_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in STOP_PHRASES) + r")\b")
 
+# Words that name a place or a vehicle by a number ("lokaal 112", "bus 113", "kamer 0800"): the
+# number after them is a label, not a hotline or an amount, so it is dropped before matching.
+# ("nummer" and "nr" are not among them: "nr 113" is the hotline.)
+PLACE_WORDS: tuple[str, ...] = (
+    "lokaal", "lokalen", "klaslokaal", "bus", "buslijn", "lijn", "tram", "trein", "kamer",
+    "zaal", "gymzaal", "kluis", "kluisje", "locker", "room", "tafel", "spoor", "perron",
+    "gebouw", "vleugel", "verdieping", "etage", "gang", "unit", "paviljoen", "noodlokaal",
+)
+_PLACE_NUMBER_RE = re.compile(r"\b(" + "|".join(PLACE_WORDS) + r") (?:[0-9]+[a-z]?\b ?)+")
+
 # Dutch plurals and forms the stemmer does not bring together.
 _IRREGULAR: dict[str, str] = {
     "kinderen": "kind",
@@ -126,6 +136,11 @@ def stem(word: str) -> str:
 def strip_stop_phrases(folded: str) -> str:
     """Remove STOP_PHRASES from folded text."""
     return " ".join(_STOP_PHRASE_RE.sub(" ", folded).split())
+
+
+def without_place_numbers(folded: str) -> str:
+    """Drop the numbers that label a place in folded text ("lokaal 112 b" -> "lokaal b")."""
+    return _PLACE_NUMBER_RE.sub(lambda m: f"{m.group(1)} ", folded).strip()
 
 
 def is_stopword(word: str) -> bool:

@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.normalize import content_stems, fold, stem, words
+from bot.normalize import PLACE_WORDS, content_stems, fold, stem, without_place_numbers, words
 
 
 def test_fold_lowercases_and_strips_accents() -> None:
@@ -48,3 +48,24 @@ def test_words_and_stems_never_fail(text: str) -> None:
     for word in words(text):
         assert stem(word)
     assert all(content_stems(text))
+
+
+def test_a_number_naming_a_room_or_a_bus_is_dropped() -> None:
+    assert without_place_numbers(fold("De beamer in lokaal 112 doet het niet")) == \
+        "de beamer in lokaal doet het niet"
+    assert without_place_numbers(fold("bus 113 is te laat")) == "bus is te laat"
+
+
+def test_a_hotline_number_on_its_own_stays() -> None:
+    assert without_place_numbers(fold("bel 112, of nr 113, of 0800-2000")) == \
+        "bel 112 of nr 113 of 0800 2000"
+
+
+@given(st.lists(st.sampled_from([*PLACE_WORDS, "112", "113", "2b", "bel", "de", "0800"]),
+                max_size=8))
+def test_dropping_place_numbers_is_idempotent_and_keeps_the_words(parts: list[str]) -> None:
+    folded = fold(" ".join(parts))
+    once = without_place_numbers(folded)
+    assert without_place_numbers(once) == once
+    assert [w for w in once.split() if not w[0].isdigit()] == \
+        [w for w in folded.split() if not w[0].isdigit()]
