@@ -87,32 +87,82 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
                        EXIT_USAGE)
     if args.top < 1:
         raise CliError("--top must be at least 1", EXIT_USAGE)
+    if args.jobs is not None and args.jobs < 1:
+        raise CliError("--jobs must be at least 1", EXIT_USAGE)
     service = _service(settings)
     local = _ask_routes(settings, service, args.wijk) if args.wijk else None
-    questions: Iterator[str] | list[str] = (
-        _read_lines(args.batch) if args.batch is not None else [" ".join(args.question)]
-    )
+    global _ASKING
+    _ASKING = (service, args, local)
     out = sys.stdout
-    for question in questions:
-        reply = service.ask(question, top=args.top, explain=args.explain)
-        routes = ({a.id: local(list(a.route_ids)) for a in reply.answers}
-                  if local is not None else {})
-        if args.json:
-            data = reply.as_dict()
-            if local is not None:
-                for answer in data["answers"]:
-                    answer["local"] = [_route_dict(r) for r in routes[answer["id"]]]
-            out.write(json.dumps(data, ensure_ascii=False) + "\n")
+    if args.batch is None:
+        out.write(_answer_text(" ".join(args.question)))
+    else:
+        # Standard input is answered line by line as it comes (a pipe may stay open) unless
+        # workers are asked for; a file is read first and shared out.
+        streaming = args.batch == "-" and args.jobs is None
+        lines: Iterator[str] | list[str] = (
+            _read_lines(args.batch) if streaming else list(_read_lines(args.batch)))
+        jobs = 1 if isinstance(lines, Iterator) else \
+            min(args.jobs or _cores(), max(1, len(lines) // BATCH_PER_JOB))
+        context = _fork_context() if jobs > 1 else None
+        if context is None:
+            for question in lines:
+                out.write(_answer_text(question))
         else:
-            out.write(render.render_reply(reply) + "\n")
-            if reply.answers and routes.get(reply.answers[0].id):
-                out.write(_routes_text(args.wijk, routes[reply.answers[0].id]) + "\n")
-            if args.explain and reply.explain is not None:
-                out.write(_explain_text(reply.explain, service) + "\n")
-            if args.batch is not None:
-                out.write("\n" + "-" * 40 + "\n")
+            # Workers forked after loading share the knowledge and models; answers come back
+            # in input order.
+            with context.Pool(jobs) as pool:
+                for text in pool.imap(_answer_text, lines, chunksize=BATCH_CHUNK):
+                    out.write(text)
     out.flush()
     return EXIT_OK
+
+
+BATCH_PER_JOB = 100  # a smaller batch is not worth a process
+BATCH_CHUNK = 25
+# What `ask` works with, set before a batch's workers are forked (they inherit it).
+_ASKING: tuple[Service, argparse.Namespace, Callable[[list[str]], list[Any]] | None] | None = None
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _fork_context() -> Any:
+    """Forked workers start at once and share the loaded models; where fork is not offered
+    (Windows), a batch runs in this process."""
+    import multiprocessing
+
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:
+        return None
+
+
+def _answer_text(question: str) -> str:
+    """What `ask` prints for one question."""
+    assert _ASKING is not None
+    service, args, local = _ASKING
+    reply = service.ask(question, top=args.top, explain=args.explain)
+    routes = ({a.id: local(list(a.route_ids)) for a in reply.answers}
+              if local is not None else {})
+    if args.json:
+        data = reply.as_dict()
+        if local is not None:
+            for answer in data["answers"]:
+                answer["local"] = [_route_dict(r) for r in routes[answer["id"]]]
+        return json.dumps(data, ensure_ascii=False) + "\n"
+    parts = [render.render_reply(reply) + "\n"]
+    if reply.answers and routes.get(reply.answers[0].id):
+        parts.append(_routes_text(args.wijk, routes[reply.answers[0].id]) + "\n")
+    if args.explain and reply.explain is not None:
+        parts.append(_explain_text(reply.explain, service) + "\n")
+    if args.batch is not None:
+        parts.append("\n" + "-" * 40 + "\n")
+    return "".join(parts)
 
 
 def _ask_routes(settings: Settings, service: Service,
@@ -640,6 +690,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--batch", metavar="FILE", help="one question per line; - for stdin")
     ask.add_argument("--wijk", metavar="ID",
                      help="add the public local routes of this wijk to the answers")
+    ask.add_argument("--jobs", type=int, default=None, metavar="N",
+                     help="a batch's worker processes (default: one per core)")
     ask.set_defaults(func=cmd_ask)
 
     chat = sub.add_parser("chat", help="a conversation in the console")

@@ -52,6 +52,18 @@ def test_batch_prints_one_json_line_per_input_line_in_order(tmp_path: Path) -> N
     assert json.loads(lines[3])["safety"]["level"] == "meldcode"
 
 
+def test_a_batch_shared_over_workers_prints_what_one_process_prints(tmp_path: Path) -> None:
+    questions = ["wat doet het cjg", "", "qwertyuiop", "vermoeden van kindermishandeling",
+                 "leerling spijbelt", "de beamer in lokaal 112 doet het niet"] * 40
+    path = tmp_path / "q.txt"
+    path.write_text("\n".join(questions) + "\n", encoding="utf-8")
+    alone = run("ask", "--json", "--batch", str(path), "--jobs", "1")
+    shared = run("ask", "--json", "--batch", str(path), "--jobs", "2")
+    assert alone.returncode == shared.returncode == 0
+    assert shared.stdout == alone.stdout
+    assert len(shared.stdout.decode().splitlines()) == len(questions)
+
+
 def test_batch_reads_standard_input_and_survives_binary() -> None:
     result = run("ask", "--json", "--batch", "-", stdin=b"bieb\n\xff\xfe\x00garbage\nsmw\n")
     assert result.returncode == 0
