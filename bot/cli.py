@@ -350,15 +350,19 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     service = _service(settings)
     if args.blind:
         from bot.corpus import load_corpus, near_duplicates
+        from bot.training import load_tuning
 
+        # The development sets teach the models as well: a repeat of one is no test either.
         corpus = load_corpus(service.kb.directory)
-        repeats = near_duplicates([c.q for c in cases], corpus)
+        tuning = [c.q for c in load_tuning(service.kb.directory,
+                                           ("in", "oos", "calm", "fact", "safety"))]
+        repeats = near_duplicates([c.q for c in cases], corpus, tuning)
         for case, repeat in zip(cases, repeats, strict=True):
             if repeat is not None:
-                print(f"DROP {case.q!r} (near the corpus: {repeat!r})")
+                print(f"DROP {case.q!r} (near a training question: {repeat!r})")
         cases = [c for c, r in zip(cases, repeats, strict=True) if r is None]
         print(f"{sum(r is not None for r in repeats)} case(s) dropped as near-duplicates "
-              "of the corpus", file=sys.stderr)
+              "of the corpus or the development sets", file=sys.stderr)
     started = time.perf_counter()
     without = args.no_context
 

@@ -7,6 +7,7 @@ the knowledge base, labelled with an entry id, safety levels, `oos` (out of scop
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -163,14 +164,16 @@ def level_counts(items: list[Item] | tuple[Item, ...]) -> dict[str, int]:
 BLIND_OVERLAP_RATIO = 85.0  # an evaluation question this close to a corpus item is no test
 
 
-def near_duplicates(texts: list[str], corpus: Corpus,
+def near_duplicates(texts: list[str], corpus: Corpus, also: Sequence[str] = (),
                     ratio: float = BLIND_OVERLAP_RATIO) -> list[str | None]:
-    """For each text, the corpus message it nearly repeats (rapidfuzz ratio >= `ratio`), or None.
+    """For each text, the corpus message (or text in `also`: other training questions, such as
+    the development sets') it nearly repeats (rapidfuzz ratio >= `ratio`), or None.
 
     A question set written blind must not test what the models were trained on."""
-    choices = [fold(i.q) for i in corpus.items]
+    originals = [*(i.q for i in corpus.items), *also]
+    choices = [fold(q) for q in originals]
     found: list[str | None] = []
     for text in texts:
         match = process.extractOne(fold(text), choices, scorer=fuzz.ratio, score_cutoff=ratio)
-        found.append(corpus.items[match[2]].q if match is not None else None)
+        found.append(originals[match[2]] if match is not None else None)
     return found

@@ -53,6 +53,12 @@ def test_an_evaluation_question_that_repeats_the_corpus_is_found(corpus) -> None
     assert found[0] is not None and found[1] is None
 
 
+def test_an_evaluation_question_that_repeats_a_development_set_is_found(corpus) -> None:
+    found = near_duplicates(["Wat doet het CJG eigenlijk?", "qwertyuiop asdfghjkl zxcvbnm"],
+                            corpus, also=["wat doet het cjg eigenlijk"])
+    assert found == ["wat doet het cjg eigenlijk", None]
+
+
 def _write_batch(tmp_path: Path, body: str, name: str = "t1") -> Path:
     directory = corpus_dir(tmp_path)
     directory.mkdir(parents=True)
