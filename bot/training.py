@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from bot.model import SAFETY_MODEL_PATH, Layer, Models, TextModel, digest, inten
 from bot.ranker import OOS, Ranker, candidate_rows
 from bot.safety import LEVELS, NOTICES, TOPICS, Level, detect_levels, topic_levels
 
-TRAINING_VERSION = "1"  # bump when the training procedure changes: models become stale
+TRAINING_VERSION = "2"  # bump when the training procedure changes: models become stale
 FOLDS = 5
 MIN_DF = 3  # a feature seen in fewer texts is noise (and 27 % more weights)
 # What the answer threshold aims for on the tuning sets (the issue's targets), and the share
@@ -59,6 +59,7 @@ class Example:
     safety_use: bool  # False: too mixed to teach the safety model either way
     fold: int  # -1: always in training (the knowledge base's own phrasings)
     calm: bool = False
+    case: Case | None = None  # for a tuning set's question: the case it comes from
 
 
 def entry_phrasings(entry: Entry) -> list[str]:
@@ -83,11 +84,34 @@ def examples(kb: KnowledgeBase, corpus: Corpus) -> list[Example]:
     batches = sorted({i.batch for i in corpus.items})
     for item in corpus.items:
         out.append(_example(kb, item, fold_of(item.batch, batches)))
-    # The tuning sets' questions teach the safety model too (short questions, other writers);
-    # the intent model leaves them out, so that they can tune the ranker on fresh predictions.
-    for case in load_tuning(kb.directory, kinds=("in", "oos", "calm", "fact", "safety")):
-        levels = expected_levels(case.expect) if case.kind == "safety" else ()
-        out.append(Example(case.q, None, levels, True, -1, case.kind == "calm"))
+    # The tuning sets' questions teach both models: they are what blind writers ask. Each set
+    # is held out in one fold, so that the ranker still learns from predictions of models that
+    # never saw the question; their entry labels are given later (label_tuning).
+    for fold_no, cases in enumerate(tuning_sets(kb.directory)):
+        for case in cases:
+            levels = expected_levels(case.expect) if case.kind == "safety" else ()
+            label = OOS if case.kind == "oos" else None
+            out.append(Example(case.q, label, levels, True, fold_no % FOLDS,
+                               case.kind == "calm", case))
+    return out
+
+
+def label_tuning(kb: KnowledgeBase, data: Sequence[Example], probs: np.ndarray,
+                 classes: Sequence[str]) -> list[Example]:
+    """A tuning question's `expect` names words of the right titles, not an entry: its label
+    is the matching entry the corpus's model believes in most (`probs`, one row per example).
+    Questions that match no entry, and safety and fact questions, teach the intent model
+    nothing."""
+    out = list(data)
+    for i, example in enumerate(data):
+        case = example.case
+        if case is None or case.kind not in ("in", "calm") or not case.expect:
+            continue
+        matching = [k for k, eid in enumerate(classes)
+                    if eid != OOS and _names_match(kb, eid, case.expect)]
+        if matching:
+            best = max(matching, key=lambda k: (probs[i, k], -k))
+            out[i] = replace(example, label=classes[best])
     return out
 
 
@@ -249,6 +273,18 @@ def train(kb: KnowledgeBase, log: Callable[[str], None] = lambda _: None) -> Tra
     log(f"{len(intent_vectorizer.columns)} intent features, "
         f"{len(safety_vectorizer.columns)} safety features")
     classes = [*sorted({e.id for e in kb}), OOS]
+    is_tuning = np.array([e.case is not None for e in data])
+
+    # The entries' phrasings and the corpus label the tuning sets' questions.
+    untuned = np.array([e.label is not None for e in data]) & ~is_tuning
+    y_first = np.array([classes.index(e.label or OOS) for e in data])
+    first_layers = _fit(x_intent[untuned], y_first[untuned], INTENT_RECIPE, multilabel=False)
+    first_probs = np.zeros((len(data), len(classes)))
+    first_probs[is_tuning] = _predict(first_layers, x_intent[is_tuning], "softmax")
+    data = label_tuning(kb, data, first_probs, classes)
+    log(f"{sum(e.label is not None for e, t in zip(data, is_tuning, strict=True) if t)} "
+        "tuning questions labelled")
+
     y_intent = np.array([classes.index(e.label or OOS) for e in data])
     intent_rows = np.array([e.label is not None for e in data])
     safety_rows = np.array([e.safety_use for e in data])
@@ -261,24 +297,25 @@ def train(kb: KnowledgeBase, log: Callable[[str], None] = lambda _: None) -> Tra
         held = folds == k
         if not held.any():
             continue
-        fit_i, fit_s = ~held & intent_rows, ~held & safety_rows
+        # The tuning sets always teach the safety model (its thresholds come from the corpus).
+        fit_i, fit_s = ~held & intent_rows, (~held | is_tuning) & safety_rows
         layers = _fit(x_intent[fit_i], y_intent[fit_i], INTENT_RECIPE, multilabel=False)
         oof_intent[held] = _predict(layers, x_intent[held], "softmax")
+        held_s = held & ~is_tuning
         layers = _fit(x_safety[fit_s], y_levels[fit_s], SAFETY_RECIPE, multilabel=True)
-        oof_safety[held] = _predict(layers, x_safety[held], "sigmoid")
+        oof_safety[held_s] = _predict(layers, x_safety[held_s], "sigmoid")
         log(f"fold {k + 1}/{FOLDS}: {int(held.sum())} held out")
 
-    held_out = folds >= 0
+    held_out = (folds >= 0) & ~is_tuning
     thresholds, safety_report = _safety_thresholds(data, oof_safety, held_out & safety_rows)
     intent_layers = _fit(x_intent[intent_rows], y_intent[intent_rows], INTENT_RECIPE,
                          multilabel=False)
     safety_layers = _fit(x_safety[safety_rows], y_levels[safety_rows], SAFETY_RECIPE,
                          multilabel=True)
-    tuning = load_tuning(kb.directory)
-    tuning_texts = [c.q for c in tuning]
-    tuning_probs = (_predict(intent_layers, _matrix(intent_vectorizer, tuning_texts,
-                                                    [_concepts(index, t) for t in tuning_texts]),
-                             "softmax") if tuning else np.zeros((0, len(classes))))
+    ranked = [i for i, e in enumerate(data)
+              if e.case is not None and e.case.kind in ("in", "oos", "calm")]
+    tuning = [c for c in (data[i].case for i in ranked) if c is not None]
+    tuning_probs = oof_intent[ranked]
     handles = _handles(kb)
     handle_texts = [text for text, _ in handles]
     handle_probs = _predict(intent_layers, _matrix(intent_vectorizer, handle_texts,
@@ -298,8 +335,27 @@ def train(kb: KnowledgeBase, log: Callable[[str], None] = lambda _: None) -> Tra
               "duplicates": corpus.duplicates,
               "features": {"intent": len(intent_vectorizer.columns),
                            "safety": len(safety_vectorizer.columns)},
-              "safety": safety_report, "ranker": decision}
+              "safety": safety_report, "ranker": decision,
+              "tuning_model_top1": _model_top1(kb, data, classes,
+                                               {"corpus only": first_probs,
+                                                "other tuning sets too": oof_intent})}
     return Trained(intent, safety, report)
+
+
+def _model_top1(kb: KnowledgeBase, data: Sequence[Example], classes: Sequence[str],
+                probs: dict[str, np.ndarray]) -> dict[str, float]:
+    """The intent model's own top-1 on the tuning sets' in-scope questions, for predictions
+    that never saw the question: what learning from the other tuning sets adds."""
+    rows = [i for i, e in enumerate(data) if e.case is not None and e.case.kind == "in"]
+    out: dict[str, float] = {}
+    for name, p in probs.items():
+        hits = 0
+        for i in rows:
+            case = data[i].case
+            assert case is not None
+            hits += _names_match(kb, classes[int(np.argmax(p[i]))], case.expect)
+        out[name] = round(100.0 * hits / max(len(rows), 1), 1)
+    return out
 
 
 # --- the ranker ------------------------------------------------------------------------------
@@ -307,6 +363,11 @@ def train(kb: KnowledgeBase, log: Callable[[str], None] = lambda _: None) -> Tra
 
 def tuning_dir(knowledge: Path) -> Path:
     return corpus_dir(knowledge) / "tuning"
+
+
+def tuning_sets(knowledge: Path) -> list[list[Case]]:
+    """The tuning sets' cases, one list per file, in file order."""
+    return [load_cases(path) for path in sorted(tuning_dir(knowledge).glob("*.yaml"))]
 
 
 def load_tuning(knowledge: Path, kinds: Sequence[str] = ("in", "oos", "calm")) -> list[Case]:

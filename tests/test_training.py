@@ -5,9 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot import training
+from bot.corpus import load_corpus
+from bot.evaluation import Case
 from bot.knowledge import KnowledgeBase, load_knowledge, shipped_knowledge_dir
 from bot.model import Models, intent_model_path
 from bot.service import Service
@@ -39,6 +42,44 @@ def test_trained_models_answer_through_the_service(tiny: Path,
     service = Service(kb, models=Models(trained.intent, trained.safety))
     reply = service.ask("wie helpt een gezin dat het thuis zwaar heeft")
     assert reply.answers and reply.answers[0].id == "wijkteam"
+
+
+def test_a_tuning_question_is_labelled_with_the_matching_entry_the_model_believes_most(
+        tiny: Path) -> None:
+    kb = load_knowledge(tiny)
+    case = Case("in", "kind spijbelt en het gezin heeft het zwaar", ("leerplicht", "buurtteam"))
+    example = training.Example(case.q, None, (), True, 0, case=case)
+    classes = [*sorted(e.id for e in kb), training.OOS]
+    probs = np.zeros((1, len(classes)))
+    probs[0, classes.index("wijkteam")] = 0.2  # "buurtteam" is not one of its names
+    probs[0, classes.index("leerplicht")] = 0.3
+    probs[0, classes.index("vermoeden-mishandeling")] = 0.5  # believed most, but not expected
+    [labelled] = training.label_tuning(kb, [example], probs, classes)
+    assert labelled.label == "leerplicht"
+
+
+def test_a_tuning_question_matching_no_entry_teaches_the_intent_model_nothing(
+        tiny: Path) -> None:
+    kb = load_knowledge(tiny)
+    case = Case("in", "wie regelt de schoolreis", ("reisbureau",))
+    example = training.Example(case.q, None, (), True, 0, case=case)
+    classes = [*sorted(e.id for e in kb), training.OOS]
+    [labelled] = training.label_tuning(kb, [example], np.ones((1, len(classes))), classes)
+    assert labelled.label is None
+
+
+def test_the_tuning_sets_teach_the_intent_model_in_their_own_fold(tiny: Path) -> None:
+    kb = load_knowledge(tiny)
+    tuning = [e for e in training.examples(kb, load_corpus(tiny, {e.id for e in kb}))
+              if e.case is not None]
+    assert tuning and all(e.fold >= 0 for e in tuning)
+    assert {e.label for e in tuning if e.case is not None and e.case.kind == "oos"} == \
+        {training.OOS}
+
+
+def test_the_report_compares_the_intent_model_with_and_without_the_tuning_sets(
+        trained: training.Trained) -> None:
+    assert set(trained.report["tuning_model_top1"]) == {"corpus only", "other tuning sets too"}
 
 
 def test_every_threshold_is_recorded_in_the_safety_model(trained: training.Trained) -> None:
