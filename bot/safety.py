@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal
 
 from rapidfuzz import fuzz, process
 
+from bot.features import MAX_FEATURE_CHARS
 from bot.normalize import fold
 
 if TYPE_CHECKING:
@@ -497,9 +498,10 @@ class Assessment:
 
 
 def assess(text: str, model: TextModel | None = None) -> Assessment:
-    """Patterns OR model: a described case or a clear model signal gives the full notice; a
-    topic word counts unless the model finds the message harmless; a possible model signal
-    gives the short notice."""
+    """Patterns OR model: a described case or a clear model signal gives the full notice, unless
+    the model is all but certain the message is harmless (the veto, fitted to lose at most
+    half a percent of the signals the patterns catch); a topic word counts unless the model
+    finds the message harmless; a possible model signal gives the short notice."""
     patterns = frozenset(detect_levels(text))
     clear: set[Level] = set(patterns)
     topics = set(topic_levels(text)) - clear
@@ -507,6 +509,14 @@ def assess(text: str, model: TextModel | None = None) -> Assessment:
         return Assessment(frozenset(clear | topics), frozenset())
     probs = model.probabilities(text)
     thresholds = model.meta.get("thresholds", {})
+    # Words a pattern reads as a case can be harmless in their story (a drill, a fall seen by
+    # staff): when the model is sure of that on every level, the hit does not count. Only
+    # when the model read the whole message: it reads a bounded prefix, the patterns all of it.
+    read_all = len(text) <= MAX_FEATURE_CHARS
+    if patterns and read_all and \
+            max(probs.values(), default=1.0) < float(model.meta.get("veto", 0.0)):
+        clear -= patterns
+        patterns = frozenset()
     # A "possible" signal needs something to go on: two different words of some length. On
     # "en" or "EN EN" the model only echoes its prior.
     substantial = len(set(re.findall(r"[^\W\d_]{3,}", fold(text)))) >= 2
@@ -517,7 +527,9 @@ def assess(text: str, model: TextModel | None = None) -> Assessment:
             clear |= topics & {level}
             continue
         p = probs.get(level, 0.0)
-        if p >= limits["clear"] or (level in topics and p >= limits.get("topic", 0.0)):
+        # A topic word past what the model read counts as it does without a model.
+        if p >= limits["clear"] or (level in topics and (
+                p >= limits.get("topic", 0.0) or not read_all)):
             clear.add(level)
         elif p >= limits["possible"] and substantial:
             possible.add(level)

@@ -49,6 +49,10 @@ OOS_CORPUS = 0.90
 CALM_ALARMS = 0.03
 CLEAR_PRECISION = 0.97  # a clear signal from the model alone must be this precise
 TOPIC_RECALL = 0.98  # signals with only a topic word that the topic threshold must keep
+# A pattern's hit is silenced only when the model finds the whole message harmless at a level
+# that loses at most this share of the corpus's real signals the patterns catch ("we oefenen
+# een lockdown met de politie", "viel van het klimrek, ik stond ernaast").
+VETO_MISS = 0.005
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,7 +334,8 @@ def train(kb: KnowledgeBase, log: Callable[[str], None] = lambda _: None) -> Tra
                        {"inputs": inputs, "params": params,
                         "ranker": {"weights": ranker_weights, "answer": decision["answer"]}})
     safety = TextModel("safety", LEVELS, safety_vectorizer, safety_layers, "sigmoid",
-                       {"inputs": inputs, "params": params, "thresholds": thresholds})
+                       {"inputs": inputs, "params": params, "thresholds": thresholds,
+                        "veto": safety_report["patterns"]["veto"]})
     report = {"examples": len(data), "corpus": len(corpus.items), "tuning": len(tuning),
               "duplicates": corpus.duplicates,
               "features": {"intent": len(intent_vectorizer.columns),
@@ -504,7 +509,8 @@ def _lowest_within(scores: np.ndarray, budget: int) -> float:
 
 def _safety_thresholds(data: list[Example], oof: np.ndarray, rows: np.ndarray
                        ) -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
-    """Per level three thresholds, chosen on out-of-fold predictions.
+    """Per level three thresholds, chosen on out-of-fold predictions, and the veto: below it
+    (the model's highest level), a pattern's hit is taken for harmless words (VETO_MISS).
 
     `topic`: a topic word ("kindermishandeling") counts as a signal unless the model is this
     sure that the message is harmless; set so that the corpus's signals with only a topic word
@@ -522,6 +528,16 @@ def _safety_thresholds(data: list[Example], oof: np.ndarray, rows: np.ndarray
     calm = np.array([data[i].calm for i in idx])
     negative = ~truth.any(axis=1)
     scores = oof[idx]
+    harmless = scores.max(axis=1)
+    caught = strong.any(axis=1) & truth.any(axis=1)
+    veto = round(float(np.quantile(harmless[caught], VETO_MISS)), 4) if caught.any() else 0.0
+    vetoed = strong.any(axis=1) & (harmless < veto)
+    pattern_report = {"veto": veto,
+                      "calm_pattern_alarms_silenced": int((vetoed & calm).sum()),
+                      "calm_pattern_alarms": int((strong.any(axis=1) & calm).sum()),
+                      "signals_silenced": int((vetoed & truth.any(axis=1)).sum()),
+                      "signals_caught_by_patterns": int(caught.sum())}
+    strong = strong & ~vetoed[:, None]
     topic_cut = np.zeros(len(LEVELS))
     for j in range(len(LEVELS)):
         hits = scores[topic[:, j] & truth[:, j], j]
@@ -548,7 +564,7 @@ def _safety_thresholds(data: list[Example], oof: np.ndarray, rows: np.ndarray
             budget = float(step)
     possible = pick(budget)
     thresholds: dict[str, dict[str, float]] = {}
-    report: dict[str, Any] = {"budget_per_level": round(budget, 4),
+    report: dict[str, Any] = {"patterns": pattern_report, "budget_per_level": round(budget, 4),
                               "calm_alarms": round(100.0 * calm_alarms(possible), 1),
                               "calm_alarms_patterns": round(100.0 * float(
                                   fired.any(axis=1)[calm].mean()), 1)}

@@ -217,14 +217,14 @@ def test_an_unsafe_route_is_never_offered_without_a_signal(service: Service) -> 
     assert "misbruik-door-medewerker" not in offered
 
 
-def _constant_model(p: float, possible: float, clear: float) -> TextModel:
+def _constant_model(p: float, possible: float, clear: float, veto: float = 0.0) -> TextModel:
     """A safety model that says `p` for every level, whatever the text."""
     vectorizer = Vectorizer.fit(["iets"], min_df=1)
     bias = np.full(4, math.log(p / (1 - p)), dtype=np.float32)
     layer = Layer(np.zeros((len(vectorizer.columns), 4), dtype=np.float32), bias)
     limits = {"topic": possible, "possible": possible, "clear": clear}
     return TextModel("safety", safety.LEVELS, vectorizer, (layer,), "sigmoid",
-                     {"thresholds": dict.fromkeys(safety.LEVELS, limits)})
+                     {"thresholds": dict.fromkeys(safety.LEVELS, limits), "veto": veto})
 
 
 def test_a_possible_signal_alone_gives_only_short_notices() -> None:
@@ -249,3 +249,31 @@ def test_a_topic_word_counts_without_a_model_and_only_with_its_agreement_with_on
     text = "les over kindermishandeling in de negentiende eeuw"
     assert safety.check(text) is not None
     assert safety.check(text, _constant_model(0.01, 0.4, 0.9)) is None
+
+
+DRILL = "we oefenen binnenkort een lockdown met een indringer in school samen met de politie"
+
+
+def test_a_pattern_hit_counts_when_the_model_does_not_veto_it() -> None:
+    notice = safety.check(DRILL, _constant_model(0.01, 0.4, 0.9, veto=0.0))
+    assert notice is not None and notice.tier == "clear" and notice.level == "acute"
+
+
+def test_a_pattern_hit_in_a_message_the_model_finds_harmless_is_silenced() -> None:
+    assert safety.check(DRILL, _constant_model(0.01, 0.4, 0.9, veto=0.05)) is None
+
+
+def test_the_veto_never_silences_a_message_the_model_finds_alarming_at_any_level() -> None:
+    notice = safety.check("vader slaat haar elke dag", _constant_model(0.5, 0.6, 0.9, veto=0.3))
+    assert notice is not None and notice.levels == ("meldcode",)
+
+
+def test_without_a_model_every_pattern_hit_counts() -> None:
+    assert safety.check(DRILL) is not None
+
+
+
+def test_the_veto_never_silences_a_hit_beyond_what_the_model_reads() -> None:
+    text = "bla " * 1_000 + DRILL
+    notice = safety.check(text, _constant_model(0.01, 0.4, 0.9, veto=0.05))
+    assert notice is not None and notice.level == "acute"
