@@ -13,6 +13,7 @@ from bot.corpus import load_corpus
 from bot.evaluation import Case
 from bot.knowledge import KnowledgeBase, load_knowledge, shipped_knowledge_dir
 from bot.model import Models, intent_model_path
+from bot.ranker import OOS
 from bot.service import Service
 
 TINY = Path(__file__).resolve().parent / "data" / "tinykb"
@@ -49,7 +50,7 @@ def test_a_tuning_question_is_labelled_with_the_matching_entry_the_model_believe
     kb = load_knowledge(tiny)
     case = Case("in", "kind spijbelt en het gezin heeft het zwaar", ("leerplicht", "buurtteam"))
     example = training.Example(case.q, None, (), True, 0, case=case)
-    classes = [*sorted(e.id for e in kb), training.OOS]
+    classes = [*sorted(e.id for e in kb), OOS]
     probs = np.zeros((1, len(classes)))
     probs[0, classes.index("wijkteam")] = 0.2  # "buurtteam" is not one of its names
     probs[0, classes.index("leerplicht")] = 0.3
@@ -63,7 +64,7 @@ def test_a_tuning_question_matching_no_entry_teaches_the_intent_model_nothing(
     kb = load_knowledge(tiny)
     case = Case("in", "wie regelt de schoolreis", ("reisbureau",))
     example = training.Example(case.q, None, (), True, 0, case=case)
-    classes = [*sorted(e.id for e in kb), training.OOS]
+    classes = [*sorted(e.id for e in kb), OOS]
     [labelled] = training.label_tuning(kb, [example], np.ones((1, len(classes))), classes)
     assert labelled.label is None
 
@@ -74,7 +75,7 @@ def test_the_tuning_sets_teach_the_intent_model_in_their_own_fold(tiny: Path) ->
               if e.case is not None]
     assert tuning and all(e.fold >= 0 for e in tuning)
     assert {e.label for e in tuning if e.case is not None and e.case.kind == "oos"} == \
-        {training.OOS}
+        {OOS}
 
 
 def test_the_report_compares_the_intent_model_with_and_without_the_tuning_sets(
