@@ -350,12 +350,11 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     service = _service(settings)
     if args.blind:
         from bot.corpus import load_corpus, near_duplicates
-        from bot.training import load_tuning
+        from bot.training import tuning_sets
 
         # The development sets teach the models as well: a repeat of one is no test either.
         corpus = load_corpus(service.kb.directory)
-        tuning = [c.q for c in load_tuning(service.kb.directory,
-                                           ("in", "oos", "calm", "fact", "safety"))]
+        tuning = [c.q for cases in tuning_sets(service.kb.directory) for c in cases]
         repeats = near_duplicates([c.q for c in cases], corpus, tuning)
         for case, repeat in zip(cases, repeats, strict=True):
             if repeat is not None:

@@ -375,15 +375,6 @@ def tuning_sets(knowledge: Path) -> list[list[Case]]:
     return [load_cases(path) for path in sorted(tuning_dir(knowledge).glob("*.yaml"))]
 
 
-def load_tuning(knowledge: Path, kinds: Sequence[str] = ("in", "oos", "calm")) -> list[Case]:
-    """Development question sets (the evaluation format) that tune the ranker: questions
-    written apart from the corpus, scored by the same lenient rule as `wijkwijzer eval`."""
-    cases: list[Case] = []
-    for path in sorted(tuning_dir(knowledge).glob("*.yaml")):
-        cases += [c for c in load_cases(path) if c.kind in kinds]
-    return cases
-
-
 @dataclass(frozen=True, slots=True)
 class _Question:
     source: str  # "corpus", "tuning" or "handles"
